@@ -1,0 +1,85 @@
+package cai4j.cli;
+
+import cai4j.InputError;
+import cai4j.model.ModelException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "cai4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Constitutional AI for the JVM: compile a constitution, evaluate a model against it, generate training data.",
+        subcommands = {CommandLine.HelpCommand.class},
+        footer = {"", "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 a model provider refused or failed, 130 interrupted."})
+public final class Main implements Runnable {
+
+    /** Exit codes, documented in the README. */
+    public static final int OK = 0, CHECK_FAILED = 1, BAD_INPUT = 2, PROVIDER_FAILED = 3;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces and debug logs.")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        System.out.flush();
+        // native model runtimes can leave non-daemon threads behind; the command is done either way
+        System.exit(code);
+    }
+
+    /** Runs a command line and returns its exit code; used by main and by tests. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        boolean debug = java.util.Arrays.asList(args).contains("--debug");
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable e = ex;
+            while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+                e = e.getCause();
+            }
+            if (debug) e.printStackTrace(err);
+            if (e instanceof InputError) {
+                err.println("error: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            if (e instanceof ModelException) {
+                err.println("error: " + e.getMessage());
+                return PROVIDER_FAILED;
+            }
+            if (!debug) {
+                err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (run with --debug for details)");
+            }
+            return CHECK_FAILED;
+        });
+        cl.setParameterExceptionHandler((ex, a) -> {
+            err.println("error: " + ex.getMessage());
+            err.println("Run 'cai4j " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws Exception {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/cai4j-version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {"cai4j " + p.getProperty("version", "unknown"), "Java " + Runtime.version()};
+        }
+    }
+}
