@@ -1,0 +1,97 @@
+package cai4j;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The project's JSON mapper and the crash-safe ways it writes files. */
+public final class Json {
+    private Json() {}
+
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+            .serializationInclusion(JsonInclude.Include.NON_ABSENT)
+            .build();
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    public static String pretty(Object value) {
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** Writes a whole file atomically: a temp file in the same folder, then a rename. */
+    public static void writeAtomically(Path file, String content) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** Writes a list of records as JSON Lines, atomically. */
+    public static void writeLines(Path file, List<?> values) {
+        StringBuilder sb = new StringBuilder();
+        for (Object v : values) sb.append(write(v)).append('\n');
+        writeAtomically(file, sb.toString());
+    }
+
+    /**
+     * Reads JSON Lines written by {@link #writeLines} or appended whole lines at a time; a last
+     * line without its newline is a torn write from a crash and is ignored.
+     */
+    public static <T> List<T> readLines(Path file, Class<T> type) {
+        List<T> out = new ArrayList<>();
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            int start = 0;
+            int lineNo = 0;
+            while (start < text.length()) {
+                int nl = text.indexOf('\n', start);
+                if (nl < 0) break; // torn last line
+                lineNo++;
+                String line = text.substring(start, nl).strip();
+                start = nl + 1;
+                if (line.isEmpty()) continue;
+                try {
+                    out.add(MAPPER.readValue(line, type));
+                } catch (JsonProcessingException e) {
+                    throw new InputError(file + " line " + lineNo + " is not valid JSON: " + e.getOriginalMessage());
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new InputError("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+}
