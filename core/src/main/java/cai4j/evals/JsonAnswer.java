@@ -31,6 +31,11 @@ record JsonAnswer(List<JsonNode> objects, String problem) {
         String problem = "";
         int i = body.indexOf('{');
         if (i < 0) return new JsonAnswer(List.of(), body.isEmpty() ? "the answer is empty" : "the answer contains no JSON object");
+        int bracket = body.indexOf('[');
+        if (bracket >= 0 && bracket < i && body.substring(0, bracket).isBlank()) {
+            // a bare array around the object: the caller asked for an object, and guessing which element is meant is not safe
+            return new JsonAnswer(List.of(), "the answer is a JSON array, not the JSON object asked for");
+        }
         while (i >= 0) {
             try (JsonParser p = Json.MAPPER.createParser(body.substring(i))) {
                 JsonNode node = Json.MAPPER.readTree(p);

@@ -22,6 +22,9 @@ public record Rate(int count, int n, double rate, double low, double high) {
         double denom = 1 + z2 / n;
         double center = (p + z2 / (2.0 * n)) / denom;
         double half = z / denom * Math.sqrt(p * (1 - p) / n + z2 / (4.0 * n * n));
-        return new double[] {Math.max(0, center - half), Math.min(1, center + half)};
+        // at 0 and n the bounds are exactly 0 and 1; rounding would otherwise leave 1e-17 off
+        double low = count == 0 ? 0 : Math.max(0, center - half);
+        double high = count == n ? 1 : Math.min(1, center + half);
+        return new double[] {Math.min(low, p), Math.max(high, p)};
     }
 }
