@@ -36,7 +36,7 @@ public final class Endpoint {
                 // a model call is slow by nature; only a call slower than this counts as a sign of overload
                 .timeout(10, TimeUnit.MINUTES)
                 .build();
-        this.limiter = BlockingLimiter.wrap(SimpleLimiter.newBuilder().limit(limit).build(), BlockingLimiter.MAX_TIMEOUT);
+        this.limiter = BlockingLimiter.wrap(SimpleLimiter.newBuilder().limit(limit).build(), Duration.ofMinutes(59));
         this.rpmConfigured = limits.requestsPerMinute() > 0;
         this.tpmConfigured = limits.tokensPerMinute() > 0;
         // one request of burst: requests go out evenly spaced, so a server that enforces its

@@ -80,12 +80,12 @@ public final class ScheduledModel implements LanguageModel {
             boolean reserved = false;
             try {
                 run.checkRunning();
-                run.reserve(worstCost);
-                reserved = true;
                 if (!local()) sleepWatchingStop(endpoint.reserve(estTokens));
-                run.checkRunning();
                 slot = endpoint.acquireSlot();
                 run.checkRunning();
+                // the budget is held only by calls about to be sent, so waiting calls do not block it
+                run.reserve(worstCost);
+                reserved = true;
                 attempts++;
                 long t0 = System.nanoTime();
                 Completion c = provider.complete(request);
