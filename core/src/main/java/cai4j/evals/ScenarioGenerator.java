@@ -8,7 +8,6 @@ import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -152,10 +151,5 @@ public final class ScenarioGenerator {
 
     static int rank(Constitution c, Clause clause) {
         return c.tier(clause.tier()).map(Tier::rank).orElse(Integer.MAX_VALUE);
-    }
-
-    /** Tiers sorted by priority; used by callers that list them. */
-    static List<Tier> ordered(Constitution c) {
-        return c.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).toList();
     }
 }
