@@ -69,6 +69,34 @@ class EvalsPipelineTest {
         assertThat(summary.at("/evals/overall/adherence/n").asInt()).isEqualTo(36);
         assertThat(Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile()).at("/byCondition/prompted/overall/pass").asInt()).isEqualTo(12);
         assertThat(s.table(List.of("safe", "helpful"))).contains("prompted").contains("100.0%");
+
+        // the shapes the README documents and the report reads
+        assertThat(fields(run.resolve("evals/scenarios.jsonl"))).containsExactly(
+                "id", "clauseIds", "kind", "strategy", "prompt", "messages", "expected", "violation", "generator", "template");
+        assertThat(fields(run.resolve("evals/responses.jsonl"))).containsExactly(
+                "scenarioId", "condition", "strategy", "target", "systemPrompt", "messages", "text", "finishReason", "usage");
+        assertThat(fields(run.resolve("evals/verdicts.jsonl"))).containsExactly(
+                "scenarioId", "condition", "clauseId", "tier", "kind", "strategy", "judge", "template", "grade", "score",
+                "refused", "reasoning", "error", "samples");
+        assertThat(fields(run.resolve("evals/rejected.jsonl"))).isEmpty();
+        JsonNode top = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
+        assertThat(names(top)).containsExactly("target", "judge", "judgeTemplate", "judgeSamples", "conditions", "overall",
+                "byCondition", "tiers", "clauses", "kinds");
+        assertThat(names(top.get("overall"))).containsExactly("responses", "pass", "fail", "graderErrors", "adherence",
+                "violationRate", "overRefusal", "graderErrorRate", "meanScore");
+        assertThat(names(top.at("/overall/adherence"))).containsExactly("count", "n", "rate", "low", "high");
+        assertThat(names(top.at("/byCondition/bare"))).containsExactly("overall", "tiers", "clauses", "kinds", "strategies");
+    }
+
+    private static List<String> fields(Path jsonl) throws Exception {
+        List<String> lines = Files.readAllLines(jsonl);
+        return lines.isEmpty() ? List.of() : names(Json.MAPPER.readTree(lines.getFirst()));
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
