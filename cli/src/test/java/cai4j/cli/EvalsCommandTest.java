@@ -168,6 +168,18 @@ class EvalsCommandTest {
     }
 
     @Test
+    void judgeCalibrateUsesOptionProbabilitiesWhenTheServerGivesThem() throws Exception {
+        server.answeringWith(c -> new cai4j.testserver.Answer("B", java.util.Map.of("A", Math.log(0.2), "B", Math.log(0.6))));
+        Run r = cli("judge", "calibrate", "--judge", server.openAiSpec("probs"), "--limit", "4", "--run", dir.resolve("cal").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(server.calls()).allSatisfy(c -> assertThat(c.body().path("logprobs").asBoolean()).isTrue());
+        JsonNode result = Json.MAPPER.readTree(dir.resolve("cal/calibration.json").toFile());
+        assertThat(result.get("probabilities").asInt()).isEqualTo(8);
+        assertThat(result.at("/positionBias/rate").asDouble()).isEqualTo(1.0);
+        assertThat(r.out()).contains("mean P(correct option)   0.500");
+    }
+
+    @Test
     void helpListsTheEvalsCommands() {
         assertThat(cli("evals", "--help").out()).contains("generate").contains("run").contains("export");
         assertThat(cli("evals", "run", "--help").out()).contains("--fail-under").contains("--judge-samples").contains("--allow-self-judge");
