@@ -132,6 +132,19 @@ class EvalsCommandTest {
     }
 
     @Test
+    void transientServerFaultsDoNotChangeTheFigures() throws Exception {
+        server.faults(TestServer.randomTransientFaults(0.15, 7));
+        assertThat(generate().code()).isZero();
+        Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"),
+                "--judge", server.openAiSpec("judge"), "--conditions", "bare,prompted");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
+        assertThat(summary.at("/byCondition/bare/overall/fail").asInt()).isEqualTo(12);
+        assertThat(summary.at("/byCondition/prompted/overall/pass").asInt()).isEqualTo(12);
+        assertThat(summary.at("/overall/graderErrors").asInt()).isZero();
+    }
+
+    @Test
     void badInputExitsTwoWithOneSentence() {
         assertThat(generate().code()).isZero();
         Run self = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("judge"), "--judge", server.openAiSpec("judge"));
