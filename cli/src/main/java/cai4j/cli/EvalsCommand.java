@@ -78,6 +78,9 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--no-filter", description = "Keep every scenario without asking the judge.")
         boolean noFilter;
 
+        @picocli.CommandLine.Mixin
+        Models.RoadOptions roadOptions = new Models.RoadOptions();
+
         @Spec
         CommandSpec spec;
 
@@ -90,7 +93,7 @@ final class EvalsCommand implements Runnable {
             var options = new Evals.GenerateOptions(ClauseSelection.of(clauses, sample, seed), settings, !noFilter, Dedupe.DEFAULT_THRESHOLD);
             String generatorSpec = generator == null ? Models.defaultSpec() : generator;
             String judgeSpec = judge == null ? generatorSpec : judge;
-            try (Road road = Models.road(run)) {
+            try (Road road = Models.road(run, roadOptions)) {
                 LanguageModel gen = road.model(ModelSpec.parse(generatorSpec));
                 LanguageModel jud = noFilter ? gen : road.model(ModelSpec.parse(judgeSpec));
                 Evals.GenerateReport report = Evals.generate(run, c, gen, jud, options, Models.progress(road, err));
@@ -135,6 +138,9 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "1024", description = "Longest target answer in tokens (default: ${DEFAULT-VALUE}).")
         int maxTokens;
 
+        @picocli.CommandLine.Mixin
+        Models.RoadOptions roadOptions = new Models.RoadOptions();
+
         @Spec
         CommandSpec spec;
 
@@ -152,7 +158,7 @@ final class EvalsCommand implements Runnable {
             if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
             Summary summary;
             Constitution c = new EvalFiles(run).readConstitution();
-            try (Road road = Models.road(run)) {
+            try (Road road = Models.road(run, roadOptions)) {
                 summary = Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
             }
             List<String> tiers = c.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id).toList();

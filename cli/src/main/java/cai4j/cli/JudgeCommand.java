@@ -43,6 +43,9 @@ final class JudgeCommand implements Runnable {
                 description = "Run directory for the ledger and calibration.json (default: ${DEFAULT-VALUE}).")
         Path run;
 
+        @picocli.CommandLine.Mixin
+        Models.RoadOptions roadOptions = new Models.RoadOptions();
+
         @Spec
         CommandSpec spec;
 
@@ -52,7 +55,7 @@ final class JudgeCommand implements Runnable {
             if (limit < 0) throw new cai4j.InputError("--limit must be 0 or more, not " + limit + ".");
             var items = Calibration.read(file, limit);
             Calibration.Result r;
-            try (Road road = Models.road(run)) {
+            try (Road road = Models.road(run, roadOptions)) {
                 r = Calibration.run(road.model(ModelSpec.parse(judge == null ? Models.defaultSpec() : judge)), items,
                         Models.progress(road, spec.commandLine().getErr()));
             }

@@ -3,6 +3,7 @@ package cai4j.cli;
 import cai4j.evals.Progress;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
+import cai4j.scheduler.Limits;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,9 +23,32 @@ final class Models {
         return env == null || env.isBlank() ? DEFAULT_SPEC : env.strip();
     }
 
+    /** The road options the model-calling commands share. */
+    static final class RoadOptions {
+        @picocli.CommandLine.Option(names = "--concurrency", defaultValue = "16", paramLabel = "N",
+                description = "Most model calls in flight at once per endpoint (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @picocli.CommandLine.Option(names = "--max-cost", paramLabel = "USD", description = "Stop cleanly before the run's cost would pass this many US dollars.")
+        Double maxCost;
+
+        @picocli.CommandLine.Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
+        double timeoutSeconds;
+
+        RoadConfig config() {
+            if (concurrency < 1) throw new cai4j.InputError("--concurrency must be at least 1, not " + concurrency + ".");
+            if (!(timeoutSeconds > 0)) throw new cai4j.InputError("--timeout must be a positive number of seconds.");
+            RoadConfig c = RoadConfig.defaults()
+                    .withLimits(Limits.defaults().withConcurrency(concurrency))
+                    .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
+                    .withProgress(System.err, Duration.ofSeconds(2));
+            return maxCost == null ? c : c.withMaxCost(maxCost);
+        }
+    }
+
     /** Opens the road of a run directory, with its progress line on stderr. */
-    static Road road(Path runDir) {
-        return Road.open(runDir, RoadConfig.defaults().withProgress(System.err, Duration.ofSeconds(2)));
+    static Road road(Path runDir, RoadOptions options) {
+        return Road.open(runDir, options.config());
     }
 
     /** Stage progress for people: one stderr line as each stage starts and ends; the road's line shows calls and cost. */
