@@ -13,6 +13,19 @@ public interface LanguageModel extends AutoCloseable {
     /** Answers one request, blocking the calling (virtual) thread. */
     Completion complete(ChatRequest request) throws ModelException;
 
+    /**
+     * True when the model runs on this machine (the embedded llama.cpp): calls cost no money but
+     * compete for the same CPU, so a scheduler should not run more of them at once than
+     * {@link #maxConcurrency()}, and no rate limit applies.
+     */
+    default boolean local() { return false; }
+
+    /**
+     * How many calls this model serves at once to good effect; 0 when the model sets no limit of
+     * its own (remote APIs, where the scheduler's configured limits decide). Calls beyond it wait.
+     */
+    default int maxConcurrency() { return 0; }
+
     @Override
     default void close() {}
 }
