@@ -23,6 +23,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,8 +54,15 @@ public final class HubDownloader {
     private final String endpoint;
     private final Optional<String> token;
     private final HttpClient http;
+    private final Duration stallTimeout;
 
     public HubDownloader(ModelCache cache, Map<String, String> env) {
+        this(cache, env, Duration.ofSeconds(60));
+    }
+
+    /** {@code stallTimeout}: how long a transfer may deliver no bytes before it counts as cut. */
+    public HubDownloader(ModelCache cache, Map<String, String> env, Duration stallTimeout) {
+        this.stallTimeout = stallTimeout;
         this.cache = cache;
         String e = env.getOrDefault(ENDPOINT_VARIABLE, "");
         this.endpoint = e.isBlank() ? DEFAULT_ENDPOINT : e.strip();
@@ -189,29 +202,51 @@ public final class HubDownloader {
         return Optional.empty();
     }
 
-    private static void copy(InputStream body, Path part, long offset, long total, String spec, String url, Progress progress)
+    private void copy(InputStream body, Path part, long offset, long total, String spec, String url, Progress progress)
             throws IOException {
         StandardOpenOption mode = offset > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
         long done = offset;
+        AtomicLong lastRead = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        // the HTTP client has no read timeout: a watchdog closes a body that stops delivering bytes
+        ScheduledFuture<?> watchdog = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastRead.get() > stallTimeout.toNanos() && stalled.compareAndSet(false, true)) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // the reading thread sees the closed stream
+                }
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         try (InputStream in = body;
              OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE, mode)) {
             byte[] buf = new byte[1 << 16];
             int n;
             progress.update(done, total);
             while ((n = in.read(buf)) > 0) {
+                lastRead.set(System.nanoTime());
                 out.write(buf, 0, n);
                 done += n;
                 progress.update(done, total);
             }
+            if (stalled.get()) throw new IOException("no data for " + stallTimeout.toSeconds() + " s");
         } catch (IOException e) {
+            if (stalled.get()) e = new IOException("no data for " + stallTimeout.toSeconds() + " s", e);
             // the bytes written so far stay in the .part file for the next run to resume from
             String of = total >= 0 ? " of " + total : "";
             throw new InputError("The download of " + spec + " from " + url + " stopped at " + Files.size(part) + of
                     + " bytes (" + reason(e) + "); run the command again to resume it.", e);
         } finally {
+            watchdog.cancel(false);
             progress.finish();
         }
     }
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private static String sha256(Path file) throws IOException {
         try {
