@@ -21,27 +21,27 @@ import java.util.regex.Pattern;
  * {@code X-Linked-Size}; the storage URL honours HTTP ranges. Files can be told to publish a wrong
  * checksum or to cut the transfer half way.
  */
-final class FakeHub implements AutoCloseable {
-    record Hit(String path, String range, String authorization) {}
+public final class FakeHub implements AutoCloseable {
+    public record Hit(String path, String range, String authorization) {}
 
     private final HttpServer server;
     final Map<String, byte[]> files = new ConcurrentHashMap<>();
     final Map<String, String> publishedSha = new ConcurrentHashMap<>();
     final Map<String, Boolean> truncate = new ConcurrentHashMap<>();
-    final List<Hit> hits = new CopyOnWriteArrayList<>();
+    public final List<Hit> hits = new CopyOnWriteArrayList<>();
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+)/([^/]+)/resolve/main/(.+)");
 
-    FakeHub() throws IOException {
+    public FakeHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    void put(String path, byte[] content) {
+    public void put(String path, byte[] content) {
         files.put(path, content);
     }
 
@@ -103,7 +103,7 @@ final class FakeHub implements AutoCloseable {
         ex.close();
     }
 
-    static String sha256(byte[] b) {
+    public static String sha256(byte[] b) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
         } catch (Exception e) {
