@@ -16,7 +16,7 @@ final class Models {
      * The model every role uses when none is named: the embedded llama.cpp model. The
      * environment variable CAI4J_MODEL overrides it for every command.
      */
-    static final String DEFAULT_SPEC = "llama:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf";
+    static final String DEFAULT_SPEC = cai4j.model.ModelSpec.DEFAULT_TEXT;
 
     static String defaultSpec() {
         String env = System.getenv("CAI4J_MODEL");
