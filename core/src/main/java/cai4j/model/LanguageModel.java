@@ -26,6 +26,8 @@ public interface LanguageModel extends AutoCloseable {
      * default, for models without such headers, ignores it.
      */
     default void onRateLimits(java.util.function.Consumer<RateLimits> listener) {}
+
+    /**
      * How many calls this model serves at once to good effect; 0 when the model sets no limit of
      * its own (remote APIs, where the scheduler's configured limits decide). Calls beyond it wait.
      */
