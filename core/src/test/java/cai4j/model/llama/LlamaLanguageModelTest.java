@@ -174,7 +174,9 @@ class LlamaLanguageModelTest {
             double seen = counts.getOrDefault(e.getKey(), 0) / (double) n;
             double sd = Math.sqrt(expected * (1 - expected) / n);
             assertThat(Math.abs(seen - expected)).as("option '%s': p=%.4f, sampled %.4f", e.getKey(), expected, seen)
-                    .isLessThanOrEqualTo(5 * sd + 1.0 / n);
+                    // 3/n on top of 5 standard deviations: for a near-zero p, a count of two or three is a
+                    // Poisson tail, not a wrong probability (95 options are checked at once)
+                    .isLessThanOrEqualTo(5 * sd + 3.0 / n);
         }
     }
 
