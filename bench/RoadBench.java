@@ -98,8 +98,8 @@ public class RoadBench {
             }
             nanos = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
-            System.out.printf(Locale.ROOT, "overhead: %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f CPU ms/call (client and in-process server together)%n",
-                    measured, Runtime.getRuntime().availableProcessors(), measured / (nanos / 1e9), cpu / 1e6 / measured);
+            System.out.printf(Locale.ROOT, "overhead: %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f CPU ms/call (client and in-process server together); %d connections opened%n",
+                    measured, Runtime.getRuntime().availableProcessors(), measured / (nanos / 1e9), cpu / 1e6 / measured, server.connections());
         }
     }
 
