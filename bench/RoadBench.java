@@ -20,13 +20,18 @@ import java.util.concurrent.Semaphore;
 /**
  * End-to-end benchmarks of the road against the local test server (in this JVM):
  *   rate   - N calls against an endpoint limited to R requests/minute with latency; wall time against ideal
- *   overhead - calls/s and CPU ms/call against a zero-latency endpoint (the CPU includes the in-process server)
+ *   overhead - calls/s and CPU ms/call against a zero-latency endpoint, served in this JVM (CPU of client and
+ *              server together) and from a separate JVM (CPU of the client alone)
  *   memory - heap after GC while N requests stream through `cai4j batch`
  * Run with bench/run.sh; arguments: rate|overhead|memory [N].
  */
 public class RoadBench {
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "all";
+        if (which.equals("serve")) {
+            serve();
+            return;
+        }
         if (which.equals("rate") || which.equals("all")) rate(args.length > 1 ? Integer.parseInt(args[1]) : 600, 3000);
         if (which.equals("overhead") || which.equals("all")) overhead(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
         if (which.equals("memory") || which.equals("all")) memory(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
@@ -37,11 +42,15 @@ public class RoadBench {
     }
 
     static long runCalls(LanguageModel m, int n, int window) throws Exception {
+        return runCalls(m, n, window, "bench question ");
+    }
+
+    static long runCalls(LanguageModel m, int n, int window, String prefix) throws Exception {
         Semaphore inFlight = new Semaphore(window);
         long t0 = System.nanoTime();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < n; i++) {
-                ChatRequest r = ChatRequest.of(List.of(Message.user("bench question " + i))).withMaxTokens(16);
+                ChatRequest r = ChatRequest.of(List.of(Message.user(prefix + i))).withMaxTokens(16);
                 inFlight.acquire();
                 ex.submit(() -> {
                     try {
@@ -70,36 +79,62 @@ public class RoadBench {
         }
     }
 
+    /**
+     * Client overhead, twice: against the test server in this JVM (the CPU figure is client and
+     * server together, as before), and against the same server in a separate JVM, so that this
+     * process's CPU is the client's own (the server's CPU is read from its process and shown apart).
+     */
     static void overhead(int n) throws Exception {
+        try (TestServer server = TestServer.start().recording(false)) {
+            overheadAgainst(n, server.openAiSpec("bench"), "in-process server", () -> 0L, server::connections);
+        }
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
+                "-cp", System.getProperty("java.class.path"), "bench/RoadBench.java", "serve")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            String first = lines.readLine(); // "port N"
+            if (first == null || !first.startsWith("port ")) throw new IllegalStateException("the server process did not start: " + first);
+            String spec = "openai:bench@http://127.0.0.1:" + first.substring(5).strip() + "/v1";
+            ProcessHandle h = child.toHandle();
+            int[] connections = new int[1];
+            overheadAgainst(n, spec, "server in a separate process", () -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+                    () -> connections[0]);
+        } finally {
+            child.getOutputStream().close(); // the server process stops when its stdin closes
+            child.waitFor();
+        }
+    }
+
+    static void overheadAgainst(int n, String spec, String where, java.util.function.LongSupplier serverCpuNanos,
+                                java.util.function.IntSupplier connections) throws Exception {
         Path dir = Files.createTempDirectory("bench-overhead");
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        try (TestServer server = TestServer.start().recording(false);
-             Road road = Road.open(dir, config(Limits.defaults().withConcurrency(64)))) {
-            LanguageModel m = road.model(server.openAiSpec("bench"));
-            runCalls(m, Math.min(5000, n / 4), 64); // warm-up (JIT), different requests from the measured ones
+        try (Road road = Road.open(dir, config(Limits.defaults().withConcurrency(64)))) {
+            LanguageModel m = road.model(spec);
+            runCalls(m, Math.min(5000, n / 4), 64, "warm-up question "); // JIT; different requests from the measured ones
             long cpu0 = os.getProcessCpuTime();
-            long nanos;
-            int measured = n;
-            long t0 = System.nanoTime();
-            Semaphore inFlight = new Semaphore(64);
-            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < n; i++) {
-                    ChatRequest r = ChatRequest.of(List.of(Message.user("measured question " + i))).withMaxTokens(16);
-                    inFlight.acquire();
-                    ex.submit(() -> {
-                        try {
-                            m.complete(r);
-                        } finally {
-                            inFlight.release();
-                        }
-                        return null;
-                    });
-                }
-            }
-            nanos = System.nanoTime() - t0;
+            long server0 = serverCpuNanos.getAsLong();
+            long nanos = runCalls(m, n, 64, "measured question ");
             long cpu = os.getProcessCpuTime() - cpu0;
-            System.out.printf(Locale.ROOT, "overhead: %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f CPU ms/call (client and in-process server together)%n",
-                    measured, Runtime.getRuntime().availableProcessors(), measured / (nanos / 1e9), cpu / 1e6 / measured);
+            long serverCpu = serverCpuNanos.getAsLong() - server0;
+            if (serverCpu > 0) {
+                System.out.printf(Locale.ROOT, "overhead (%s): %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f client CPU ms/call; the server process used %.3f CPU ms/call%n",
+                        where, n, Runtime.getRuntime().availableProcessors(), n / (nanos / 1e9), cpu / 1e6 / n, serverCpu / 1e6 / n);
+            } else {
+                System.out.printf(Locale.ROOT, "overhead (%s): %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f CPU ms/call (client and server together); %d connections opened%n",
+                        where, n, Runtime.getRuntime().availableProcessors(), n / (nanos / 1e9), cpu / 1e6 / n, connections.getAsInt());
+            }
+        }
+    }
+
+    /** The test server alone, for the separate-process overhead run: prints its port, stops when stdin closes. */
+    static void serve() throws Exception {
+        try (TestServer server = TestServer.start().recording(false)) {
+            System.out.println("port " + server.port());
+            System.out.flush();
+            while (System.in.read() != -1) {
+                // wait for the benchmark to close our stdin
+            }
         }
     }
 

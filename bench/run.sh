@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-./mvnw -q -B -pl cli -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
+[ -n "${BENCH_NO_BUILD:-}" ] || ./mvnw -q -B -pl cli -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 CP="cli/target/classes:core/target/classes:core/target/test-classes:$(cat cli/target/bench-classpath.txt)"
-exec "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp "$CP" bench/RoadBench.java "$@"
+exec "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "$CP" bench/RoadBench.java "$@"

@@ -20,7 +20,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -30,22 +36,46 @@ import java.util.concurrent.locks.ReentrantLock;
  * to anyone, so a crash never loses a paid call; WAL with {@code synchronous=NORMAL} keeps every
  * commit through a killed process (only a power cut may lose the last few).
  *
+ * <p>Writes are group commits: callers hand their row to one writer thread, which commits every
+ * row waiting at that moment in one transaction on its own connection and only then releases
+ * their callers. Each caller still returns only once its row is durable, but a thousand calls
+ * finishing together cost a handful of commits instead of a thousand, and no virtual thread holds
+ * a carrier inside SQLite while it writes. Reads use a second connection, which WAL lets run while
+ * the writer commits.
+ *
  * <p>A row's status is {@code ok} (answered), {@code error} (failed; retried by the next run) or
  * {@code pending} (submitted to a provider batch job, answer not yet arrived).
  */
 public final class Ledger implements AutoCloseable {
     public static final String FILE = "ledger.db";
 
+    /** Most rows committed in one transaction, so that one commit never keeps its callers long. */
+    private static final int MAX_GROUP = 1024;
+
     private final Path file;
-    private final Connection db;
+    private final Connection db;      // reads (find, stats)
+    private final Connection writeDb; // the writer thread's, and flushReplays' under writeLock
     private final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final PreparedStatement find;
     private final PreparedStatement upsert;
+    private final BlockingQueue<Row> waiting = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
     private final Map<String, LongAdder> replays = new ConcurrentHashMap<>();
 
-    private Ledger(Path file, Connection db) throws SQLException {
+    /** One row to commit, and the caller waiting for it (completed once the row is durable). */
+    private record Row(String key, String model, String request, String response, String status, String errorClass,
+                       String error, long inputTokens, long outputTokens, long cachedTokens, double cost, long latencyMs,
+                       int attempts, long updatedAt, CompletableFuture<Void> done) {}
+
+    /** Tells the writer thread to stop once every row queued before it is committed. */
+    private static final Row STOP = new Row("", "", "", null, "", null, null, 0, 0, 0, 0, 0, 0, 0, new CompletableFuture<>());
+
+    private Ledger(Path file, Connection db, Connection writeDb) throws SQLException {
         this.file = file;
         this.db = db;
+        this.writeDb = writeDb;
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
@@ -68,8 +98,13 @@ public final class Ledger implements AutoCloseable {
                       updated_at    INTEGER NOT NULL)""");
             s.execute("CREATE TABLE IF NOT EXISTS replays (model TEXT PRIMARY KEY, count INTEGER NOT NULL)");
         }
+        try (Statement s = writeDb.createStatement()) {
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=10000");
+        }
+        writeDb.setAutoCommit(false);
         this.find = db.prepareStatement("SELECT response FROM calls WHERE key = ? AND status = 'ok'");
-        this.upsert = db.prepareStatement("""
+        this.upsert = writeDb.prepareStatement("""
                 INSERT INTO calls (key, model, request, response, status, error_class, error, input_tokens, output_tokens,
                                    cached_tokens, cost_usd, latency_ms, attempts, updated_at)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -78,6 +113,7 @@ public final class Ledger implements AutoCloseable {
                   output_tokens=excluded.output_tokens, cached_tokens=excluded.cached_tokens, cost_usd=excluded.cost_usd,
                   latency_ms=excluded.latency_ms, attempts=calls.attempts + excluded.attempts, updated_at=excluded.updated_at
                 WHERE calls.status <> 'ok'""");
+        this.writer = Thread.ofPlatform().daemon().name("cai4j-ledger-writer").start(this::writeLoop);
     }
 
     /** Opens (creating if needed) the ledger of a run directory. */
@@ -89,7 +125,8 @@ public final class Ledger implements AutoCloseable {
     public static Ledger openFile(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            return new Ledger(file, DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+            String url = "jdbc:sqlite:" + file.toAbsolutePath();
+            return new Ledger(file, DriverManager.getConnection(url), DriverManager.getConnection(url));
         } catch (SQLException | java.io.IOException e) {
             throw new InputError("Cannot open the ledger " + file + ": " + e.getMessage() + ".");
         }
@@ -148,29 +185,90 @@ public final class Ledger implements AutoCloseable {
 
     private void write(String key, ModelSpec spec, ChatRequest request, String response, String status, String errorClass,
                        String error, Completion c, double cost, long latencyMs, int attempts) {
-        String requestJson = Json.write(RequestJson.toJson(request));
-        lock.lock();
+        Row row = new Row(key, spec.toString(), Json.write(RequestJson.toJson(request)), response, status, errorClass, error,
+                c == null ? 0 : c.usage().inputTokens(), c == null ? 0 : c.usage().outputTokens(),
+                c == null ? 0 : c.usage().cachedTokens(), cost, latencyMs, attempts, System.currentTimeMillis(),
+                new CompletableFuture<>());
+        if (closed) throw new IllegalStateException("the ledger " + file + " is closed");
+        waiting.add(row);
+        boolean interrupted = false;
         try {
-            upsert.setString(1, key);
-            upsert.setString(2, spec.toString());
-            upsert.setString(3, requestJson);
-            upsert.setString(4, response);
-            upsert.setString(5, status);
-            upsert.setString(6, errorClass);
-            upsert.setString(7, error);
-            upsert.setLong(8, c == null ? 0 : c.usage().inputTokens());
-            upsert.setLong(9, c == null ? 0 : c.usage().outputTokens());
-            upsert.setLong(10, c == null ? 0 : c.usage().cachedTokens());
-            upsert.setDouble(11, cost);
-            upsert.setLong(12, latencyMs);
-            upsert.setInt(13, attempts);
-            upsert.setLong(14, System.currentTimeMillis());
-            upsert.executeUpdate(); // autocommit: durable when this returns
-        } catch (SQLException e) {
-            throw new IllegalStateException("the ledger " + file + " cannot be written: " + e.getMessage(), e);
+            while (true) {
+                try {
+                    row.done().get(1, TimeUnit.SECONDS); // returns once the row is committed
+                    return;
+                } catch (TimeoutException e) {
+                    // a writer that has stopped (the ledger was closed meanwhile) will never take it
+                    if (!writer.isAlive()) failWaiting(new IllegalStateException("the ledger " + file + " is closed"));
+                } catch (InterruptedException e) {
+                    interrupted = true; // the row is on its way to disk; the caller must know whether it got there
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
         } finally {
-            lock.unlock();
+            if (interrupted) Thread.currentThread().interrupt();
         }
+    }
+
+    /** The writer thread: takes every row waiting, commits them in one transaction, releases their callers. */
+    private void writeLoop() {
+        List<Row> group = new ArrayList<>();
+        boolean stop = false;
+        while (!stop) {
+            try {
+                group.add(waiting.take());
+            } catch (InterruptedException e) {
+                break; // close() interrupts only after STOP; rows still waiting are failed below
+            }
+            waiting.drainTo(group, MAX_GROUP - 1);
+            stop = group.remove(STOP);
+            if (!group.isEmpty()) commit(group);
+            group.clear();
+        }
+        failWaiting(new IllegalStateException("the ledger " + file + " is closed"));
+    }
+
+    private void commit(List<Row> group) {
+        RuntimeException failure = null;
+        writeLock.lock();
+        try {
+            for (Row r : group) {
+                upsert.setString(1, r.key());
+                upsert.setString(2, r.model());
+                upsert.setString(3, r.request());
+                upsert.setString(4, r.response());
+                upsert.setString(5, r.status());
+                upsert.setString(6, r.errorClass());
+                upsert.setString(7, r.error());
+                upsert.setLong(8, r.inputTokens());
+                upsert.setLong(9, r.outputTokens());
+                upsert.setLong(10, r.cachedTokens());
+                upsert.setDouble(11, r.cost());
+                upsert.setLong(12, r.latencyMs());
+                upsert.setInt(13, r.attempts());
+                upsert.setLong(14, r.updatedAt());
+                upsert.executeUpdate();
+            }
+            writeDb.commit(); // durable when this returns; only then are the callers released
+        } catch (SQLException | RuntimeException e) {
+            failure = new IllegalStateException("the ledger " + file + " cannot be written: " + e.getMessage(), e);
+            try {
+                writeDb.rollback();
+            } catch (SQLException ignored) {
+                // the rows of this group are reported as not written either way
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        for (Row r : group) {
+            if (failure == null) r.done().complete(null);
+            else r.done().completeExceptionally(failure);
+        }
+    }
+
+    private void failWaiting(RuntimeException why) {
+        for (Row r; (r = waiting.poll()) != null; ) r.done().completeExceptionally(why);
     }
 
     /** Calls, replays, tokens, cost and errors per model. */
@@ -200,8 +298,8 @@ public final class Ledger implements AutoCloseable {
 
     private void flushReplays() {
         if (replays.isEmpty()) return;
-        lock.lock();
-        try (PreparedStatement p = db.prepareStatement(
+        writeLock.lock();
+        try (PreparedStatement p = writeDb.prepareStatement(
                 "INSERT INTO replays (model, count) VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET count = count + excluded.count")) {
             for (Map.Entry<String, LongAdder> e : replays.entrySet()) {
                 long n = e.getValue().sumThenReset();
@@ -210,26 +308,47 @@ public final class Ledger implements AutoCloseable {
                 p.setLong(2, n);
                 p.executeUpdate();
             }
+            writeDb.commit();
         } catch (SQLException e) {
+            try {
+                writeDb.rollback();
+            } catch (SQLException ignored) {
+                // reported below
+            }
             throw new IllegalStateException("the ledger " + file + " cannot be written: " + e.getMessage(), e);
         } finally {
-            lock.unlock();
+            writeLock.unlock();
         }
     }
 
     @Override
     public void close() {
+        if (closed) return;
+        closed = true;
+        waiting.add(STOP); // every row queued before this is committed first
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
         try {
             flushReplays();
         } finally {
             lock.lock();
+            writeLock.lock();
             try {
                 find.close();
                 upsert.close();
+                writeDb.close();
                 db.close();
             } catch (SQLException e) {
-                // closing a connection that committed everything cannot lose data
+                // closing connections that committed everything cannot lose data
             } finally {
+                writeLock.unlock();
                 lock.unlock();
             }
         }

@@ -55,6 +55,7 @@ public final class TestServer implements AutoCloseable {
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger refused429 = new AtomicInteger();
     private final AtomicInteger faulted = new AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<Call> answeredCalls = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> cachedSystems = ConcurrentHashMap.newKeySet();
@@ -163,6 +164,9 @@ public final class TestServer implements AutoCloseable {
     /** Requests given a scripted fault. */
     public int faulted() { return faulted.get(); }
 
+    /** TCP connections accepted (a client that reuses its connections opens few). */
+    public int connections() { return connections.get(); }
+
     /** Every call received, in arrival order (while recording). */
     public List<Call> calls() {
         synchronized (calls) {
@@ -182,6 +186,7 @@ public final class TestServer implements AutoCloseable {
             try {
                 Socket s = socket.accept();
                 s.setTcpNoDelay(true);
+                connections.incrementAndGet();
                 open.add(s);
                 Thread.ofVirtual().start(() -> serve(s));
             } catch (IOException e) {

@@ -36,6 +36,8 @@ import java.util.function.Consumer;
  * empty; a JSON schema is passed as an instruction in the system prompt.
  */
 final class AnthropicModel implements LanguageModel {
+    /** Idle connections kept for reuse: more than any sensible number of calls in flight at once. */
+    private static final int IDLE_CONNECTIONS = 256;
     private final ModelSpec spec;
     private final AnthropicClient client;
     private final ProviderErrors errors;
@@ -46,7 +48,9 @@ final class AnthropicModel implements LanguageModel {
         AnthropicOkHttpClient.Builder b = AnthropicOkHttpClient.builder()
                 .apiKey(key)
                 .maxRetries(0) // the scheduler retries, and counts every attempt
-                .timeout(Timeout.builder().connect(timeout).read(timeout).write(timeout).request(timeout).build());
+                .maxIdleConnections(IDLE_CONNECTIONS).keepAliveDuration(Duration.ofMinutes(5)) // see OpenAiModel
+                // one deadline for the whole attempt (see OpenAiModel)
+                .timeout(Timeout.builder().connect(timeout).read(Duration.ZERO).write(Duration.ZERO).request(timeout).build());
         if (!spec.baseUrl().isEmpty()) b.baseUrl(spec.baseUrl());
         this.client = b.build();
         String who = spec.baseUrl().isEmpty() ? "Anthropic" : "The Anthropic-compatible server at " + spec.baseUrl();

@@ -34,6 +34,8 @@ import java.util.function.Consumer;
 /** One OpenAI chat model through the official openai-java SDK, with the SDK's own retries off. */
 final class OpenAiModel implements LanguageModel {
     private static final int TOP_LOGPROBS = 20;
+    /** Idle connections kept for reuse: more than any sensible number of calls in flight at once. */
+    private static final int IDLE_CONNECTIONS = 256;
 
     private final ModelSpec spec;
     private final OpenAIClient client;
@@ -47,7 +49,12 @@ final class OpenAiModel implements LanguageModel {
                 .apiKey(key)
                 .baseUrl(base)
                 .maxRetries(0) // the scheduler retries, and counts every attempt
-                .timeout(com.openai.core.Timeout.builder().connect(timeout).read(timeout).write(timeout).request(timeout).build())
+                // OkHttp keeps 5 idle connections by default: with more calls in flight than that,
+                // most calls would open (and the pool close) a TCP connection each
+                .maxIdleConnections(IDLE_CONNECTIONS).keepAliveDuration(Duration.ofMinutes(5))
+                // one deadline for the whole attempt; per-read and per-write timeouts would add a
+                // watchdog entry (okio AsyncTimeout, one global lock) to every socket read and write
+                .timeout(com.openai.core.Timeout.builder().connect(timeout).read(Duration.ZERO).write(Duration.ZERO).request(timeout).build())
                 .build();
         String who = spec.baseUrl().isEmpty() ? "OpenAI" : "The OpenAI-compatible server at " + spec.baseUrl();
         this.errors = new ProviderErrors(who, OpenAiProvider.KEY_VAR, spec.model(), key);
