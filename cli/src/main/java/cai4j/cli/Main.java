@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Constitutional AI for the JVM: compile a constitution, evaluate a model against it, generate training data.",
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CompileCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 a model provider refused or failed, 130 interrupted."})
 public final class Main implements Runnable {
 
@@ -66,10 +66,17 @@ public final class Main implements Runnable {
         });
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("error: " + ex.getMessage());
-            err.println("Run 'cai4j " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+            String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+            err.println("Run '" + name + " --help' for usage.");
             return BAD_INPUT;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (StackOverflowError | OutOfMemoryError e) {
+            if (debug) e.printStackTrace(err);
+            err.println("error: the input is too large or too deeply nested to process (" + e.getClass().getSimpleName() + ").");
+            return BAD_INPUT;
+        }
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -37,7 +37,7 @@ public record Clause(
 
     public Clause {
         section = List.copyOf(section);
-        notes = List.copyOf(notes);
+        notes = notes == null ? List.of() : List.copyOf(notes);
         critique = critique == null ? "" : critique;
         revision = revision == null ? "" : revision;
     }

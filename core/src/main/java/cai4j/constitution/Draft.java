@@ -1,0 +1,31 @@
+package cai4j.constitution;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a format reader found in a document, before ids and ranks are assigned.
+ *
+ * @param title         the document's title ("" when it has none)
+ * @param declaredTiers tiers the document declares, in priority order (empty when it declares none)
+ * @param clauses       clauses in document order
+ */
+record Draft(String title, List<Tier> declaredTiers, List<Item> clauses, List<Section> sections) {
+
+    /**
+     * A clause before its id is known.
+     *
+     * @param explicitId id given by the document itself ("" when none)
+     * @param sectionKey stable key of the innermost section (its {@code #id} or slug of its heading)
+     * @param tier       tier named for the clause ("" when the document says nothing)
+     */
+    record Item(String explicitId, String sectionKey, String tier, List<String> section, String text, int line,
+                Clause.Kind kind, String critique, String revision, List<String> notes) {}
+
+    /** A heading, kept so that empty sections can be reported. */
+    record Section(List<String> path, int line) {}
+
+    static Draft of(String title, List<Tier> tiers, List<Item> items) {
+        return new Draft(title, tiers, items, new ArrayList<>());
+    }
+}

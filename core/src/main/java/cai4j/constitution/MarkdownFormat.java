@@ -1,0 +1,331 @@
+package cai4j.constitution;
+
+import cai4j.InputError;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.commonmark.ext.gfm.tables.TableBlock;
+import org.commonmark.ext.gfm.tables.TableBody;
+import org.commonmark.ext.gfm.tables.TableCell;
+import org.commonmark.ext.gfm.tables.TableHead;
+import org.commonmark.ext.gfm.tables.TableRow;
+import org.commonmark.ext.gfm.tables.TablesExtension;
+import org.commonmark.node.BlockQuote;
+import org.commonmark.node.Code;
+import org.commonmark.node.Heading;
+import org.commonmark.node.HtmlInline;
+import org.commonmark.node.IndentedCodeBlock;
+import org.commonmark.node.Link;
+import org.commonmark.node.ListBlock;
+import org.commonmark.node.ListItem;
+import org.commonmark.node.Node;
+import org.commonmark.node.Paragraph;
+import org.commonmark.node.SoftLineBreak;
+import org.commonmark.node.HardLineBreak;
+import org.commonmark.node.Text;
+import org.commonmark.parser.IncludeSourceSpans;
+import org.commonmark.parser.Parser;
+
+/**
+ * CommonMark constitutions. Headings are sections; list items, table rows and the normative
+ * sentences of paragraphs are clauses; other sentences are kept as context; code blocks are not
+ * rules. Heading attributes {@code {#id authority=root}} (as in OpenAI's Model Spec) or
+ * {@code {tier=...}} set the tier of a section and everything under it.
+ */
+final class MarkdownFormat implements Format {
+
+    private static final Pattern ATTRIBUTES = Pattern.compile("\\s*\\{([^{}]*)}\\s*$");
+    private static final Pattern FOOTNOTE_DEF = Pattern.compile("^\\[\\^([^\\]\\s]+)]:\\s*(.*)$");
+    private static final Pattern FOOTNOTE_REF = Pattern.compile("\\[\\^([^\\]\\s]+)]");
+    /** OpenAI's Model Spec authority levels, highest first, used when a document does not declare its tiers. */
+    private static final List<String> AUTHORITY_ORDER = List.of("root", "system", "developer", "user", "guideline");
+
+    @Override
+    public boolean accepts(Source source) {
+        String ext = source.extension();
+        return ext.equals("md") || ext.equals("markdown") || ext.equals("mdx");
+    }
+
+    @Override
+    public Draft read(Source source) {
+        String[] lines = source.text().split("\n", -1);
+        FrontMatter front = FrontMatter.strip(source, lines);
+        Map<String, String> footnotes = new LinkedHashMap<>();
+        for (int i = 0; i < lines.length; i++) {
+            Matcher m = FOOTNOTE_DEF.matcher(lines[i]);
+            if (m.matches()) {
+                footnotes.put(m.group(1), m.group(2).strip());
+                lines[i] = "";
+            }
+        }
+        Parser parser = Parser.builder()
+                .extensions(List.of(TablesExtension.create()))
+                .includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
+                .build();
+        Node document = parser.parse(String.join("\n", lines));
+        Walker walker = new Walker(source, front, footnotes);
+        try {
+            for (Node n = document.getFirstChild(); n != null; n = n.getNext()) walker.block(n);
+        } catch (StackOverflowError e) {
+            throw new InputError(source.name() + " nests lists or quotes too deeply to compile.");
+        }
+        return walker.finish();
+    }
+
+    /** Walks the blocks of a document in order, keeping the stack of open sections. */
+    private static final class Walker {
+        final Source source;
+        final FrontMatter front;
+        final Map<String, String> footnotes;
+        final Deque<Open> open = new ArrayDeque<>();
+        final List<Draft.Item> items = new ArrayList<>();
+        final List<Draft.Section> sections = new ArrayList<>();
+        final List<String> seenTiers = new ArrayList<>();
+        final List<String> h1 = new ArrayList<>();
+        boolean afterAdmonition;
+
+        Walker(Source source, FrontMatter front, Map<String, String> footnotes) {
+            this.source = source;
+            this.front = front;
+            this.footnotes = footnotes;
+        }
+
+        record Open(int level, String heading, String key, String tier) {}
+
+        void block(Node n) {
+            boolean admonitionBody = afterAdmonition;
+            afterAdmonition = false;
+            switch (n) {
+                case Heading h -> heading(h);
+                case Paragraph p -> paragraph(p);
+                case ListBlock l -> list(l);
+                case BlockQuote q -> {
+                    for (Node c = q.getFirstChild(); c != null; c = c.getNext()) block(c);
+                }
+                case TableBlock t -> table(t);
+                case IndentedCodeBlock code when admonitionBody -> {
+                    Line text = new Line(code.getLiteral().replaceAll("\\s+", " ").strip(), line(code));
+                    prose(text, true);
+                }
+                default -> { /* code blocks, HTML, thematic breaks are not rules */ }
+            }
+        }
+
+        void heading(Heading h) {
+            Inline text = Inline.of(h);
+            String title = text.text;
+            String key = "";
+            String tier = "";
+            Matcher m = ATTRIBUTES.matcher(title);
+            if (m.find()) {
+                for (String attr : m.group(1).trim().split("\\s+")) {
+                    if (attr.startsWith("#")) key = attr.substring(1);
+                    int eq = attr.indexOf('=');
+                    if (eq > 0) {
+                        String name = attr.substring(0, eq);
+                        String value = attr.substring(eq + 1).replaceAll("^[\"']|[\"']$", "");
+                        if (name.equals("authority") || name.equals("tier")) tier = value;
+                    }
+                }
+                title = title.substring(0, m.start()).strip();
+            }
+            while (!open.isEmpty() && open.peek().level >= h.getLevel()) open.pop();
+            if (key.isEmpty()) key = Ids.slug(title);
+            if (tier.isEmpty() && !open.isEmpty()) tier = open.peek().tier;
+            else if (!tier.isEmpty() && !seenTiers.contains(tier)) seenTiers.add(tier);
+            open.push(new Open(h.getLevel(), title, key, tier));
+            if (h.getLevel() == 1) h1.add(title);
+            sections.add(new Draft.Section(path(), line(h)));
+        }
+
+        void paragraph(Paragraph p) {
+            Inline text = Inline.of(p);
+            if (text.text.startsWith("!!!")) {
+                // an admonition ("!!! meta "Commentary"") holds commentary, not instructions
+                int nl = text.text.indexOf('\n');
+                afterAdmonition = true;
+                if (nl > 0) prose(new Line(text.text.substring(nl + 1), text.lineAt(nl + 1)), true);
+                return;
+            }
+            boolean example = text.text.startsWith("Example:") || text.text.startsWith("Example ");
+            prose(new Line(text.text, line(p)), example, text);
+        }
+
+        void prose(Line text, boolean context) {
+            prose(text, context, null);
+        }
+
+        void prose(Line paragraph, boolean context, Inline inline) {
+            String flat = paragraph.text.replace('\n', ' ');
+            for (int[] span : Sentences.split(flat)) {
+                String sentence = flat.substring(span[0], span[1]);
+                int line = inline == null ? paragraph.line : inline.lineAt(span[0]);
+                boolean rule = !context && Sentences.isNormative(sentence);
+                add(sentence, line, rule ? Clause.Kind.RULE : Clause.Kind.CONTEXT);
+            }
+        }
+
+        void list(ListBlock list) {
+            for (Node item = list.getFirstChild(); item != null; item = item.getNext()) {
+                if (!(item instanceof ListItem li)) continue;
+                StringBuilder text = new StringBuilder();
+                int line = line(li);
+                List<ListBlock> nested = new ArrayList<>();
+                for (Node c = li.getFirstChild(); c != null; c = c.getNext()) {
+                    if (c instanceof ListBlock l) nested.add(l);
+                    else if (c instanceof Paragraph p) {
+                        if (!text.isEmpty()) text.append(' ');
+                        text.append(Inline.of(p).text.replace('\n', ' '));
+                    }
+                }
+                if (!text.isEmpty()) add(text.toString(), line, Clause.Kind.RULE);
+                for (ListBlock l : nested) list(l);
+            }
+        }
+
+        void table(TableBlock table) {
+            List<String> headers = new ArrayList<>();
+            for (Node part = table.getFirstChild(); part != null; part = part.getNext()) {
+                for (Node row = part.getFirstChild(); row != null; row = row.getNext()) {
+                    if (!(row instanceof TableRow)) continue;
+                    List<String> cells = new ArrayList<>();
+                    for (Node cell = row.getFirstChild(); cell != null; cell = cell.getNext()) {
+                        if (cell instanceof TableCell) cells.add(Inline.of(cell).text.strip());
+                    }
+                    if (part instanceof TableHead) headers = cells;
+                    else if (part instanceof TableBody) {
+                        StringBuilder sb = new StringBuilder();
+                        for (int i = 0; i < cells.size(); i++) {
+                            if (cells.get(i).isEmpty()) continue;
+                            if (!sb.isEmpty()) sb.append("; ");
+                            if (i < headers.size() && !headers.get(i).isEmpty()) sb.append(headers.get(i)).append(": ");
+                            sb.append(cells.get(i));
+                        }
+                        if (!sb.isEmpty()) add(sb.toString(), line(row), Clause.Kind.RULE);
+                    }
+                }
+            }
+        }
+
+        void add(String raw, int line, Clause.Kind kind) {
+            List<String> notes = new ArrayList<>();
+            Matcher m = FOOTNOTE_REF.matcher(raw);
+            while (m.find()) {
+                String def = footnotes.get(m.group(1));
+                notes.add("^" + m.group(1) + (def == null || def.isEmpty() ? "" : ": " + def));
+            }
+            String text = FOOTNOTE_REF.matcher(raw).replaceAll("").replaceAll("\\s+", " ").strip();
+            if (text.length() < 2) return;
+            Open here = open.peek();
+            String tier = here == null ? "" : here.tier;
+            if (tier.isEmpty()) tier = front.defaultTier();
+            String key = here == null ? "preamble" : here.key;
+            items.add(new Draft.Item("", key, tier, path(), text, line, kind, "", "", notes));
+        }
+
+        List<String> path() {
+            List<String> p = new ArrayList<>();
+            open.descendingIterator().forEachRemaining(o -> p.add(o.heading));
+            return p;
+        }
+
+        int line(Node n) {
+            return n.getSourceSpans().isEmpty() ? 0 : n.getSourceSpans().getFirst().getLineIndex() + 1;
+        }
+
+        Draft finish() {
+            String title = front.title();
+            if (title.isEmpty() && h1.size() == 1) title = h1.getFirst();
+            List<Tier> tiers = front.tiers();
+            if (tiers.isEmpty() && !seenTiers.isEmpty()) {
+                List<String> order = new ArrayList<>(seenTiers);
+                if (AUTHORITY_ORDER.containsAll(order)) order = AUTHORITY_ORDER.stream().filter(seenTiers::contains).toList();
+                tiers = new ArrayList<>();
+                for (String id : order) tiers.add(new Tier(id, 0, ""));
+            }
+            if (!tiers.isEmpty()) {
+                // in a document that gives tiers to its sections, text outside every tiered section carries no authority
+                items.replaceAll(i -> i.tier().isEmpty()
+                        ? new Draft.Item(i.explicitId(), i.sectionKey(), i.tier(), i.section(), i.text(), i.line(), Clause.Kind.CONTEXT, i.critique(), i.revision(), i.notes())
+                        : i);
+            }
+            return new Draft(title, tiers, items, sections);
+        }
+    }
+
+    private record Line(String text, int line) {}
+
+    /** Plain text of a block's inline content, remembering the source line of each piece. */
+    private static final class Inline {
+        final StringBuilder sb = new StringBuilder();
+        final List<int[]> marks = new ArrayList<>();
+        String text;
+
+        static Inline of(Node block) {
+            Inline in = new Inline();
+            in.visit(block);
+            in.text = in.sb.toString().strip();
+            return in;
+        }
+
+        void visit(Node parent) {
+            for (Node n = parent.getFirstChild(); n != null; n = n.getNext()) {
+                if (!n.getSourceSpans().isEmpty()) marks.add(new int[] {sb.length(), n.getSourceSpans().getFirst().getLineIndex() + 1});
+                switch (n) {
+                    case Text t -> sb.append(t.getLiteral());
+                    case Code c -> sb.append('`').append(c.getLiteral()).append('`');
+                    case SoftLineBreak s -> sb.append('\n');
+                    case HardLineBreak s -> sb.append('\n');
+                    case HtmlInline h -> { /* comments and tags are not text */ }
+                    case Link l when "?".equals(firstText(l)) -> sb.append(l.getDestination().replaceFirst("^#", ""));
+                    default -> visit(n);
+                }
+            }
+        }
+
+        static String firstText(Link l) {
+            return l.getFirstChild() instanceof Text t && t.getNext() == null ? t.getLiteral() : "";
+        }
+
+        /** Source line of the character at a text offset (offsets in the stripped text are close enough). */
+        int lineAt(int offset) {
+            int line = marks.isEmpty() ? 0 : marks.getFirst()[1];
+            for (int[] m : marks) {
+                if (m[0] > offset) break;
+                line = m[1];
+            }
+            return line;
+        }
+    }
+
+    /** YAML front matter: {@code title}, {@code tiers} (list of ids or of {id, description}), {@code default_tier}. */
+    private record FrontMatter(String title, List<Tier> tiers, String defaultTier) {
+
+        /** Blanks the front matter out of the lines (keeping line numbers) and reads it. */
+        static FrontMatter strip(Source source, String[] lines) {
+            if (lines.length == 0 || !lines[0].strip().equals("---")) return new FrontMatter("", List.of(), "");
+            int end = -1;
+            for (int i = 1; i < lines.length; i++) {
+                if (lines[i].strip().equals("---") || lines[i].strip().equals("...")) {
+                    end = i;
+                    break;
+                }
+            }
+            if (end < 0) throw new InputError(source.name() + " line 1: the YAML front matter opened with '---' is never closed.");
+            StringBuilder yaml = new StringBuilder();
+            for (int i = 1; i < end; i++) yaml.append(lines[i]).append('\n');
+            for (int i = 0; i <= end; i++) lines[i] = "";
+            JsonNode node = Yaml.parse(source, yaml.toString(), 1);
+            String title = node.path("title").asText("");
+            List<Tier> tiers = Yaml.tiers(source, node.path("tiers"));
+            String defaultTier = node.path("default_tier").asText("");
+            return new FrontMatter(title, tiers, defaultTier);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package cai4j.constitution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The real constitutions in the shared corpus compile into the clauses a reader would find in them. */
+class CorpusCompileTest {
+
+    static final Path CORPUS = Path.of("../shared/corpus");
+
+    @Test
+    void modelSpecHasFiveAuthorityTiersInPriorityOrder() {
+        Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
+        assertThat(spec.tiers()).extracting(Tier::id).containsExactly("root", "system", "developer", "user", "guideline");
+        assertThat(spec.tiers()).extracting(Tier::rank).containsExactly(1, 2, 3, 4, 5);
+        assertThat(spec.rules()).hasSize(344);
+        assertThat(spec.clauses()).hasSize(878);
+        assertThat(spec.rules().stream().filter(c -> c.tier().equals("root")).count()).isEqualTo(168);
+        assertThat(spec.rules().stream().filter(c -> c.tier().equals("guideline")).count()).isEqualTo(102);
+    }
+
+    @Test
+    void modelSpecClausesCarryTheirSectionTierAndLine() {
+        Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
+        Clause follow = spec.clause("follow_all_applicable_instructions.a47feab1").orElseThrow();
+        assertThat(follow.tier()).isEqualTo("root");
+        assertThat(follow.kind()).isEqualTo(Clause.Kind.RULE);
+        assertThat(follow.section()).containsExactly("The chain of command", "Follow all applicable instructions");
+        assertThat(follow.text()).isEqualTo("The assistant must strive to follow all applicable instructions when producing a response.");
+        assertThat(follow.line()).isEqualTo(181);
+
+        assertThat(spec.clause("do_not_encourage_self_harm.c3760d33").orElseThrow().text()).isEqualTo("The assistant must not encourage or enable self-harm.");
+        assertThat(spec.clause("be_clear.7f7da97c").orElseThrow().tier()).isEqualTo("guideline");
+        // a user-authority section nested in a root chapter keeps its own tier
+        assertThat(spec.rules()).filteredOn(c -> c.section().contains("Don't be sycophantic")).allMatch(c -> c.tier().equals("user")).isNotEmpty();
+    }
+
+    @Test
+    void modelSpecFootnotesAttachToTheClauseThatCitesThem() {
+        Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
+        Clause avoidErrors = spec.clause("avoid_errors.afb528e8").orElseThrow();
+        assertThat(avoidErrors.notes()).containsExactly("^zwhy", "^9fpw");
+        assertThat(avoidErrors.text()).doesNotContain("[^");
+        assertThat(spec.clauses()).noneMatch(c -> c.text().contains("[^"));
+    }
+
+    @Test
+    void modelSpecExamplesInCodeBlocksAreNotRules() {
+        Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
+        assertThat(spec.clauses()).noneMatch(c -> c.text().contains("<assistant>") || c.text().contains("CHAPTER ONE"));
+        // commentary blocks ("!!! meta") explain; they do not instruct
+        assertThat(spec.clauses()).filteredOn(c -> c.text().startsWith("In the main body of the Model Spec, commentary"))
+                .singleElement().extracting(Clause::kind).isEqualTo(Clause.Kind.CONTEXT);
+        // the overview has no authority level, so it is kept as context
+        assertThat(spec.clauses()).filteredOn(c -> c.section().getFirst().equals("Overview")).isNotEmpty()
+                .allMatch(c -> c.kind() == Clause.Kind.CONTEXT);
+    }
+
+    @Test
+    void huggingFaceConstitutionGivesSixteenCritiqueRevisionPairs() {
+        Constitution hf = Compiler.compile(CORPUS.resolve("hf-constitution-anthropic.json"));
+        assertThat(hf.clauses()).hasSize(16).allMatch(c -> !c.critique().isEmpty() && !c.revision().isEmpty());
+        assertThat(hf.tiers()).extracting(Tier::id).containsExactly("default");
+        assertThat(hf.clauses().getFirst().revision()).isEqualTo("Please rewrite the response to make it more age-appropriate for children.");
+        assertThat(hf.clauses().getFirst().line()).isEqualTo(4);
+    }
+
+    @Test
+    void caiPaperInstructionsKeepTheirNamesAsIds() {
+        Constitution cai = Compiler.compile(CORPUS.resolve("cai-paper-CritiqueRevisionInstructions.json"));
+        assertThat(cai.clauses()).hasSize(16);
+        assertThat(cai.clauses()).extracting(Clause::id).startsWith("harmful0", "harmful1");
+        Clause first = cai.clause("harmful0").orElseThrow();
+        assertThat(first.critique()).startsWith("Identify specific ways").doesNotContain("CritiqueRequest", "Critique:");
+        assertThat(first.revision()).startsWith("Please rewrite").doesNotContain("RevisionRequest");
+    }
+
+    @Test
+    void caiPaperFeedbackPrinciplesAreAListOfStrings() {
+        Constitution feedback = Compiler.compile(CORPUS.resolve("cai-paper-RLMadisonInstructions.json"));
+        assertThat(feedback.clauses()).hasSize(16).allMatch(c -> !c.text().endsWith("Options:"));
+    }
+
+    @Test
+    void compilingTwiceGivesTheSameIds() {
+        Path spec = CORPUS.resolve("openai-model-spec-2025-12-18.md");
+        List<String> a = Compiler.compile(spec).clauses().stream().map(Clause::id).toList();
+        List<String> b = Compiler.compile(spec).clauses().stream().map(Clause::id).toList();
+        assertThat(a).isEqualTo(b).doesNotHaveDuplicates();
+    }
+}
