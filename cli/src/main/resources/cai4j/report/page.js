@@ -454,7 +454,7 @@
         animation: false,
         grid: { left: 48, right: 16, top: 20, bottom: 50 },
         tooltip: { trigger: 'axis' },
-        xAxis: { type: 'category', data: labels, name: 'soft label', nameLocation: 'middle', nameGap: 34, axisLabel: { interval: 1 } },
+        xAxis: { type: 'category', data: labels, name: 'soft label', nameLocation: 'middle', nameGap: 34, axisLabel: { interval: 1, formatter: function (v) { return v.split('–')[0]; } } },
         yAxis: { type: 'value', name: 'pairs' },
         series: [{ type: 'bar', name: 'pairs', itemStyle: { color: '#6a4fbf' }, data: bins }]
       });
@@ -496,15 +496,16 @@
     var models = {};
     R.usage.forEach(function (u) { models[u.model] = 1; });
     var many = Object.keys(models).length > 1;
-    var labels = R.usage.map(function (u) { return many ? u.stage + '\n' + u.model.split('@')[0] : u.stage; });
+    // the model's short name under the stage: no provider prefix, no endpoint
+    var labels = R.usage.map(function (u) { return many ? u.stage + '\n' + u.model.split('@')[0].replace(/^[a-z]+:/, '') : u.stage; });
     function bar(id, series, fmt) {
       var chart = makeChart(id);
       chart.setOption({
         animation: false,
-        grid: { left: 70, right: 16, top: series.length > 1 ? 30 : 14, bottom: many ? 50 : 30 },
+        grid: { left: 70, right: 16, top: series.length > 1 ? 30 : 14, bottom: many ? 56 : 30 },
         legend: series.length > 1 ? { top: 0 } : undefined,
         tooltip: { trigger: 'axis', valueFormatter: fmt },
-        xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, fontSize: 11 } },
+        xAxis: { type: 'category', data: labels, axisLabel: { interval: 0, fontSize: 11, lineHeight: 15 } },
         yAxis: { type: 'value' },
         series: series.map(function (s) { return { type: 'bar', stack: 'x', name: s[0], itemStyle: { color: s[2] }, data: R.usage.map(s[1]) }; })
       });

@@ -137,6 +137,10 @@ final class Chromium implements AutoCloseable {
 
     /** A PNG of the whole page, as tall as its content (capped). */
     byte[] screenshot(int width, int maxHeight) {
+        // measured in a short viewport: the document is never shorter than the viewport it is in
+        ObjectNode probe = Json.MAPPER.createObjectNode();
+        probe.put("width", width).put("height", 400).put("deviceScaleFactor", 1).put("mobile", false);
+        call("Emulation.setDeviceMetricsOverride", probe);
         int height = Math.min(maxHeight, eval("Math.ceil(document.documentElement.scrollHeight)").asInt());
         ObjectNode metrics = Json.MAPPER.createObjectNode();
         metrics.put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false);

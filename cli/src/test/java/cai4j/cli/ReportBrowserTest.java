@@ -63,6 +63,11 @@ class ReportBrowserTest {
             browser.eval("window.cai4jReport.showTab('overview')");
             assertThat(browser.eval("document.querySelector('#chart-heatmap svg').textContent").asText()).contains("c-6").contains("attacked");
             Files.write(target.resolve("report-screenshot.png"), browser.screenshot(1400, 2600));
+            for (String tab : List.of("data", "usage")) {
+                browser.eval("window.cai4jReport.showTab('" + tab + "')");
+                Files.write(target.resolve("report-" + tab + ".png"), browser.screenshot(1400, 2600));
+            }
+            browser.eval("window.cai4jReport.showTab('overview')");
             browser.call("Emulation.setDeviceMetricsOverride", metrics(1400, 1000));
 
             // a real click on the heat map cell of clause c-2 under bare lists its scenarios
