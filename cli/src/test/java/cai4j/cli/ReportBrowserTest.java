@@ -1,0 +1,112 @@
+package cai4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import cai4j.report.SyntheticRun;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Opens a generated report in headless Chromium and uses it as a person would. */
+class ReportBrowserTest {
+
+    @TempDir
+    Path dir;
+
+    /** Each chart with the tab it is on. */
+    static final Map<String, String> CHARTS = new LinkedHashMap<>();
+    static {
+        for (String id : List.of("chart-tiers", "chart-heatmap", "chart-tradeoff", "chart-kinds", "chart-calibration")) CHARTS.put(id, "overview");
+        for (String id : List.of("chart-data", "chart-softlabels")) CHARTS.put(id, "data");
+        for (String id : List.of("chart-usage-calls", "chart-usage-tokens", "chart-usage-cost", "chart-usage-time")) CHARTS.put(id, "usage");
+    }
+
+    @Test
+    void chartsRenderAndADrillDownClickShowsTheTranscriptWithoutRunningHostileText() throws Exception {
+        assumeTrue(Chromium.available(), "Chromium is not installed at " + Chromium.BINARY
+                + " (apt-get install chromium, or set CHROMIUM); the browser test is skipped");
+        Path run = dir.resolve("run");
+        SyntheticRun.Written w = SyntheticRun.write(run);
+        Path page = dir.resolve("report.html");
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        assertThat(Main.execute(new String[] {"report", run.toString(), "-o", page.toString()}, new PrintWriter(out), new PrintWriter(err)))
+                .as(err.toString()).isZero();
+        Path target = Path.of(ReportBrowserTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+
+        try (Chromium browser = new Chromium(dir.resolve("profile"), 1400, 1000)) {
+            browser.open(page.toUri().toString());
+            assertThat(browser.eval("window.cai4jReport.tabs")).extracting(JsonNode::asText)
+                    .containsExactly("overview", "scenarios", "data", "usage");
+
+            // every chart drawn: its tab shown, its SVG measured and its shapes and labels counted
+            for (String id : CHARTS.keySet()) {
+                browser.eval("window.cai4jReport.showTab('" + CHARTS.get(id) + "')");
+                JsonNode svg = browser.eval("(function(){var s=document.querySelector('#" + id + " svg');if(!s)return null;"
+                        + "var b=s.getBoundingClientRect();return {w:b.width,h:b.height,shapes:s.querySelectorAll('path,rect').length,"
+                        + "texts:s.querySelectorAll('text').length};})()");
+                assertThat(svg.isObject()).as(id + " has an SVG").isTrue();
+                assertThat(svg.path("w").asDouble()).as(id + " width").isGreaterThan(200);
+                assertThat(svg.path("h").asDouble()).as(id + " height").isGreaterThan(150);
+                assertThat(svg.path("shapes").asInt()).as(id + " shapes").isGreaterThan(8);
+                assertThat(svg.path("texts").asInt()).as(id + " labels").isGreaterThan(2);
+            }
+            // the heat map has a labelled cell for every clause and condition (and the pooled column)
+            browser.eval("window.cai4jReport.showTab('overview')");
+            assertThat(browser.eval("document.querySelector('#chart-heatmap svg').textContent").asText()).contains("c-6").contains("attacked");
+            Files.write(target.resolve("report-screenshot.png"), browser.screenshot(1400, 2600));
+            for (String tab : List.of("data", "usage")) {
+                browser.eval("window.cai4jReport.showTab('" + tab + "')");
+                Files.write(target.resolve("report-" + tab + ".png"), browser.screenshot(1400, 2600));
+            }
+            browser.eval("window.cai4jReport.showTab('overview')");
+            browser.call("Emulation.setDeviceMetricsOverride", metrics(1400, 1000));
+
+            // a real click on the heat map cell of clause c-2 under bare lists its scenarios
+            JsonNode point = browser.eval("(function(){var n=document.getElementById('chart-heatmap');n.scrollIntoView({block:'center'});"
+                    + "var ch=window.cai4jReport.charts['chart-heatmap'];var ys=ch.getOption().yAxis[0].data;"
+                    + "var p=ch.convertToPixel({seriesIndex:0},[0, ys.indexOf('c-2')]);var b=n.getBoundingClientRect();"
+                    + "return {x:b.left+p[0],y:b.top+p[1]};})()");
+            browser.click(point.path("x").asDouble(), point.path("y").asDouble());
+            assertThat(browser.eval("document.getElementById('tab-scenarios').hidden").asBoolean()).as("the click opened the scenarios").isFalse();
+            assertThat(browser.eval("window.cai4jReport.state.clause + '/' + window.cai4jReport.state.condition").asText()).isEqualTo("c-2/bare");
+            long expected = w.responses().stream().filter(r -> r.condition().json().equals("bare")
+                    && w.scenarios().stream().anyMatch(s -> s.id().equals(r.scenarioId()) && s.clauseId().equals("c-2"))).count();
+            assertThat(browser.eval("document.querySelectorAll('#rows tbody tr').length").asInt()).isEqualTo((int) expected);
+
+            // a real click on the row of the hostile answer shows its transcript as text
+            browser.clickElement("#rows tbody tr[data-scenario='" + w.hostileScenario() + "']");
+            assertThat(browser.eval("document.getElementById('transcript-title').textContent").asText())
+                    .startsWith(w.hostileScenario() + " · bare");
+            assertThat(browser.eval("document.querySelector('#transcript-answer pre').textContent").asText()).isEqualTo(SyntheticRun.HOSTILE);
+            assertThat(browser.eval("document.getElementById('transcript').textContent").asText())
+                    .contains("conversation", "user", "Request 4 testing c-2", "grader error", "the judge's answer was not valid JSON");
+            assertThat(browser.eval("document.querySelectorAll('img').length").asInt()).as("no element from a model answer").isZero();
+            assertThat(browser.eval("document.scripts.length").asInt()).isEqualTo(3);
+            Files.write(target.resolve("report-drilldown.png"), browser.screenshot(1400, 1000));
+
+            // grader errors are one click away from the overview
+            browser.eval("window.cai4jReport.showTab('overview')");
+            browser.clickElement("#card-grader-errors");
+            assertThat(browser.eval("window.cai4jReport.state.outcome").asText()).isEqualTo("grader_error");
+            assertThat(browser.eval("document.querySelectorAll('#rows tbody tr').length").asInt()).isEqualTo(w.graderErrors());
+
+            List<String> errors = new ArrayList<>(browser.errors());
+            assertThat(errors).as("console errors, exceptions and dialogs").isEmpty();
+        }
+    }
+
+    private static com.fasterxml.jackson.databind.node.ObjectNode metrics(int width, int height) {
+        var m = cai4j.Json.MAPPER.createObjectNode();
+        m.put("width", width).put("height", height).put("deviceScaleFactor", 1).put("mobile", false);
+        return m;
+    }
+}

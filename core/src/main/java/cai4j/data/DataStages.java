@@ -1,0 +1,121 @@
+package cai4j.data;
+
+import cai4j.Json;
+import cai4j.constitution.Constitution;
+import cai4j.model.LanguageModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The four data stages as one call each: run over the inputs and write
+ * {@code <run>/data/<kind>.jsonl} with its {@code .meta.json}. Model calls go through the
+ * LanguageModel instances given (in the command line, already on the road: ledger, scheduler,
+ * provider), so a rerun replays finished calls and resumes where a crash stopped it.
+ */
+public final class DataStages {
+    private DataStages() {}
+
+    /**
+     * Where the prompts came from.
+     *
+     * @param name   the file name, for the record
+     * @param sha256 hash of the file's bytes
+     * @param result the prompts read
+     */
+    public record Prompts(String name, String sha256, PromptFile.Result result) {
+        public static Prompts read(Path file, boolean skipBad, int limit) {
+            PromptFile.Result r = PromptFile.read(file, skipBad).limit(limit);
+            String sha;
+            try {
+                sha = Hash.sha256(Files.readString(file));
+            } catch (java.io.IOException e) {
+                throw new cai4j.InputError("Cannot read prompt file " + file + ": " + e.getMessage() + ".");
+            }
+            return new Prompts(file.getFileName().toString(), sha, r);
+        }
+
+        public static Prompts none() {
+            return new Prompts("", "", new PromptFile.Result(List.of(), List.of(), 0));
+        }
+    }
+
+    public static DataRun.Result sft(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel generator,
+                                     CritiqueRevision.Settings s, Progress progress) {
+        Tally tally = new Tally();
+        CritiqueRevision stage = new CritiqueRevision(target, generator, Principle.of(c), s, tally);
+        Map<String, String> inputs = inputs(prompts);
+        inputs.put("few_shot", s.fewShot().source());
+        if (!s.fewShot().sha256().isEmpty()) inputs.put("few_shot_sha256", s.fewShot().sha256());
+        DataRun.Plan plan = plan(runDir, Kind.SFT, c, models("target", target, "generator", generator), CritiqueRevision.templates(), inputs,
+                settings("rounds", s.rounds(), "few_shot_examples", s.fewShot().examples().size(), "seed", s.seed(),
+                        "temperature", s.temperature(), "max_tokens", s.maxTokens()), prompts);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+    }
+
+    public static DataRun.Result prefs(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel judge,
+                                       List<FeedbackPrinciple> principles, FeedbackLabeling.Settings s, Progress progress) {
+        Tally tally = new Tally();
+        FeedbackLabeling stage = new FeedbackLabeling(target, judge, principles, s, tally);
+        DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), FeedbackLabeling.templates(), inputs(prompts),
+                settings("samples", s.samples(), "principles_per_pair", s.principles(), "principles_available", principles.size(),
+                        "mode", s.mode().name().toLowerCase(java.util.Locale.ROOT), "seed", s.seed(), "temperature", s.temperature(),
+                        "max_tokens", s.maxTokens(), "clamp", List.of(FeedbackLabeling.CLAMP_LOW, FeedbackLabeling.CLAMP_HIGH)), prompts);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+    }
+
+    public static DataRun.Result distill(Path runDir, Constitution c, Prompts prompts, LanguageModel target,
+                                         ContextDistillation.Settings s, Progress progress) {
+        Tally tally = new Tally();
+        ContextDistillation stage = new ContextDistillation(target, c, s, tally);
+        DataRun.Plan plan = plan(runDir, Kind.DISTILL, c, models("target", target), ContextDistillation.templates(), inputs(prompts),
+                settings("clauses", s.clauseIds().isEmpty() ? "all" : String.join(",", s.clauseIds()),
+                        "system_prompt_sha256", Hash.sha256(stage.systemPrompt()), "temperature", s.temperature(),
+                        "max_tokens", s.maxTokens()), prompts);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+    }
+
+    /** Understanding questions; the prompts, when given, are the cases of application questions. */
+    public static DataRun.Result understand(Path runDir, Constitution c, Prompts cases, LanguageModel generator,
+                                            Understanding.Settings s, int limit, Progress progress) {
+        Tally tally = new Tally();
+        Understanding stage = new Understanding(generator, c, s, tally);
+        List<Understanding.Task> tasks = stage.tasks(cases.result().prompts());
+        if (limit > 0 && tasks.size() > limit) tasks = tasks.subList(0, limit);
+        DataRun.Plan plan = plan(runDir, Kind.UNDERSTAND, c, models("generator", generator), Understanding.templates(), inputs(cases),
+                settings("questions", s.questions().stream().map(Understanding.Question::label).sorted().toList(),
+                        "seed", s.seed(), "temperature", s.temperature(), "max_tokens", s.maxTokens()), cases);
+        return DataRun.execute(runDir, plan, tasks, s.parallelism(), progress, tally, stage::run);
+    }
+
+    private static DataRun.Plan plan(Path runDir, Kind kind, Constitution c, Map<String, String> models, Map<String, String> templates,
+                                     Map<String, String> inputs, Map<String, Object> settings, Prompts prompts) {
+        // the run keeps the compiled constitution it was made from, beside its data
+        Json.writeAtomically(runDir.resolve("constitution.json"), Json.pretty(c) + "\n");
+        return new DataRun.Plan(kind, DataMeta.ConstitutionRef.of(c), models, templates, inputs, settings, prompts.result().skipped());
+    }
+
+    private static Map<String, String> inputs(Prompts p) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!p.name().isEmpty()) {
+            m.put("prompts", p.name());
+            m.put("prompts_sha256", p.sha256());
+            m.put("prompts_duplicates_dropped", String.valueOf(p.result().duplicates()));
+        }
+        return m;
+    }
+
+    private static Map<String, String> models(Object... roleAndModel) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < roleAndModel.length; i += 2) m.put((String) roleAndModel[i], ((LanguageModel) roleAndModel[i + 1]).spec().toString());
+        return m;
+    }
+
+    private static Map<String, Object> settings(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+}

@@ -1,0 +1,31 @@
+package cai4j.data;
+
+import cai4j.model.Message;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One context-distillation example: the answer was generated with the constitution in the system
+ * prompt; the training conversation holds the same turns without it.
+ *
+ * @param id                   record id (the prompt id)
+ * @param origin               file and line of the prompt
+ * @param prompt               the conversation, without the constitution
+ * @param response             the target's answer, generated with the constitution
+ * @param messages             prompt + response: the training example
+ * @param clauseIds            the clauses that were in the system prompt
+ * @param systemPromptSha256   hash of the system prompt used, to tell runs with different prefixes apart
+ * @param models               role → model spec
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record DistillRecord(
+        String id,
+        String origin,
+        List<Message> prompt,
+        String response,
+        List<Message> messages,
+        List<String> clauseIds,
+        String systemPromptSha256,
+        Map<String, String> models) {}

@@ -1,0 +1,55 @@
+package cai4j.data;
+
+import cai4j.model.Completion;
+import cai4j.model.Usage;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts kept while a stage runs on many threads: rejections by reason, principles used, tokens. */
+public final class Tally {
+    private final Map<String, AtomicInteger> rejected = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> principles = new ConcurrentHashMap<>();
+    private final LongAdder input = new LongAdder(), output = new LongAdder(), cached = new LongAdder(), calls = new LongAdder();
+
+    public void reject(String reason) {
+        rejected.computeIfAbsent(reason, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    public void used(String principleId) {
+        principles.computeIfAbsent(principleId, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Records a completion's tokens and hands it back, so a call site reads {@code tally.count(model.complete(r))}. */
+    public Completion count(Completion c) {
+        calls.increment();
+        input.add(c.usage().inputTokens());
+        output.add(c.usage().outputTokens());
+        cached.add(c.usage().cachedTokens());
+        return c;
+    }
+
+    public Map<String, Integer> rejected() {
+        return sorted(rejected);
+    }
+
+    public Map<String, Integer> principles() {
+        return sorted(principles);
+    }
+
+    public Usage usage() {
+        return new Usage(input.sum(), output.sum(), cached.sum());
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+
+    private static Map<String, Integer> sorted(Map<String, AtomicInteger> m) {
+        Map<String, Integer> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}

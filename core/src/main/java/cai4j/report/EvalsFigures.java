@@ -1,0 +1,67 @@
+package cai4j.report;
+
+import cai4j.constitution.Clause;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The evaluations of a run, one row per graded answer, and the figures of every cell.
+ *
+ * @param target        model spec of the target ("" when unknown)
+ * @param judge         model spec of the judge ("" when unknown)
+ * @param judgeTemplate version of the judge template the verdicts were made with
+ * @param judgeSamples  judge answers per response (the median counts)
+ * @param conditions    the conditions run, in the order they were run
+ * @param tiers         tier ids, highest priority first
+ * @param clauses       the clauses the scenarios test, in constitution order
+ * @param rows          one per scenario and condition
+ * @param cells         figures per tier, clause, kind and strategy, each per condition and pooled
+ */
+public record EvalsFigures(
+        String target,
+        String judge,
+        String judgeTemplate,
+        int judgeSamples,
+        List<String> conditions,
+        List<String> tiers,
+        List<ClauseInfo> clauses,
+        List<ScenarioRow> rows,
+        List<Cell> cells) {
+
+    public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of());
+
+    public EvalsFigures {
+        conditions = List.copyOf(conditions);
+        tiers = List.copyOf(tiers);
+        clauses = List.copyOf(clauses);
+        rows = List.copyOf(rows);
+        cells = List.copyOf(cells);
+    }
+
+    /**
+     * A clause as the page names it.
+     *
+     * @param id   clause id
+     * @param tier tier id
+     * @param text the clause
+     */
+    public record ClauseInfo(String id, String tier, String text) {
+        static ClauseInfo of(Clause c) {
+            return new ClauseInfo(c.id(), c.tier(), c.text());
+        }
+    }
+
+    public boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    /** The figures of one cell, if it has any answer. */
+    public Optional<Cell> cell(Cell.Dimension dimension, String key, String condition) {
+        return cells.stream().filter(c -> c.dimension() == dimension && c.key().equals(key) && c.condition().equals(condition)).findFirst();
+    }
+
+    /** The figures of every answer under one condition ({@link Cell#ALL} for every condition). */
+    public Cell overall(String condition) {
+        return cell(Cell.Dimension.ALL, Cell.ALL, condition).orElseGet(() -> Cell.of(Cell.Dimension.ALL, Cell.ALL, condition, List.of()));
+    }
+}

@@ -1,0 +1,291 @@
+package cai4j.report;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.constitution.Clause;
+import cai4j.constitution.Constitution;
+import cai4j.constitution.Tier;
+import cai4j.data.DataMeta;
+import cai4j.data.DataRun;
+import cai4j.data.DistillRecord;
+import cai4j.data.Kind;
+import cai4j.data.PreferenceRecord;
+import cai4j.data.SftRecord;
+import cai4j.data.UnderstandRecord;
+import cai4j.evals.EvalFiles;
+import cai4j.evals.JudgeSample;
+import cai4j.evals.Rate;
+import cai4j.evals.Response;
+import cai4j.evals.Scenario;
+import cai4j.evals.Verdict;
+import cai4j.model.Message;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Reads a run directory into a {@link RunReport}. Each part is read from the files its stage
+ * writes; a part whose files are missing is left empty, and a file that exists but cannot be read
+ * becomes a problem the report shows rather than a failure of the whole report.
+ */
+public final class RunLoader {
+    private RunLoader() {}
+
+    /** How many records of each kind of training data the report shows as examples. */
+    static final int EXAMPLES = 5;
+
+    public static RunReport load(Path runDir) {
+        if (!Files.isDirectory(runDir)) throw new InputError("Run directory " + runDir + " does not exist or is not a directory.");
+        List<String> problems = new ArrayList<>();
+        Path name = runDir.toAbsolutePath().normalize().getFileName();
+        EvalsFigures evals = evals(runDir, problems);
+        List<CalibrationFigures> calibrations = calibrations(runDir, problems);
+        List<StageUsage> usage = guarded(runDir.resolve("ledger.db"), problems, List.of(), () -> LedgerUsage.read(runDir));
+        List<DataSet> data = data(runDir, problems);
+        return new RunReport(name == null ? runDir.toString() : name.toString(), evals, calibrations, usage, data, problems);
+    }
+
+    // ---- evaluations ----
+
+    static EvalsFigures evals(Path runDir, List<String> problems) {
+        EvalFiles files = new EvalFiles(runDir);
+        List<Scenario> scenarios = lines(files.scenarios(), Scenario.class, problems);
+        List<Response> responses = lines(files.responses(), Response.class, problems);
+        List<Verdict> verdicts = lines(files.verdicts(), Verdict.class, problems);
+        if (responses.isEmpty() && verdicts.isEmpty()) {
+            if (!scenarios.isEmpty()) problems.add(scenarios.size() + " scenarios were generated but no target has answered them yet; run 'cai4j evals run --run " + runDir + "'.");
+            return EvalsFigures.EMPTY;
+        }
+        Constitution constitution = Files.exists(files.constitution())
+                ? guarded(files.constitution(), problems, null, () -> read(files.constitution(), Constitution.class))
+                : null;
+        JsonNode summary = Files.exists(files.summary()) ? guarded(files.summary(), problems, null, () -> tree(files.summary())) : null;
+
+        Map<String, Scenario> byId = new LinkedHashMap<>();
+        for (Scenario s : scenarios) byId.put(s.id(), s);
+        Map<String, Verdict> verdictOf = new LinkedHashMap<>();
+        for (Verdict v : verdicts) verdictOf.put(v.scenarioId() + "\n" + v.condition().json(), v);
+        Map<String, Clause> clauseOf = new LinkedHashMap<>();
+        if (constitution != null) for (Clause c : constitution.clauses()) clauseOf.put(c.id(), c);
+
+        List<ScenarioRow> rows = new ArrayList<>();
+        LinkedHashSet<String> answered = new LinkedHashSet<>();
+        for (Response r : responses) {
+            String key = r.scenarioId() + "\n" + r.condition().json();
+            answered.add(key);
+            rows.add(row(byId.get(r.scenarioId()), r, verdictOf.get(key), clauseOf));
+        }
+        // verdicts whose response line is missing still count: the verdict carries what it was about
+        for (Verdict v : verdicts) {
+            if (!answered.contains(v.scenarioId() + "\n" + v.condition().json())) rows.add(row(byId.get(v.scenarioId()), null, v, clauseOf));
+        }
+
+        List<String> conditions = new ArrayList<>();
+        if (summary != null) for (JsonNode c : summary.path("conditions")) conditions.add(c.asText());
+        for (ScenarioRow r : rows) if (!conditions.contains(r.condition())) conditions.add(r.condition());
+        conditions.removeIf(c -> rows.stream().noneMatch(r -> r.condition().equals(c)));
+
+        List<String> tiers = new ArrayList<>();
+        if (constitution != null) {
+            constitution.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id)
+                    .filter(t -> rows.stream().anyMatch(r -> r.tier().equals(t))).forEach(tiers::add);
+        }
+        rows.stream().map(ScenarioRow::tier).distinct().sorted().filter(t -> !tiers.contains(t)).forEach(tiers::add);
+
+        List<EvalsFigures.ClauseInfo> clauses = new ArrayList<>();
+        LinkedHashSet<String> tested = new LinkedHashSet<>();
+        rows.forEach(r -> tested.add(r.clauseId()));
+        if (constitution != null) for (Clause c : constitution.clauses()) if (tested.remove(c.id())) clauses.add(EvalsFigures.ClauseInfo.of(c));
+        for (String id : tested) {
+            String tier = rows.stream().filter(r -> r.clauseId().equals(id)).map(ScenarioRow::tier).findFirst().orElse("");
+            clauses.add(new EvalsFigures.ClauseInfo(id, tier, ""));
+        }
+
+        String target = summary != null ? summary.path("target").asText("") : "";
+        if (target.isEmpty() && !responses.isEmpty()) target = responses.getFirst().target();
+        String judge = summary != null ? summary.path("judge").asText("") : "";
+        if (judge.isEmpty() && !verdicts.isEmpty()) judge = verdicts.getFirst().judge();
+        String template = summary != null ? summary.path("judgeTemplate").asText("") : "";
+        if (template.isEmpty() && !verdicts.isEmpty()) template = verdicts.getFirst().template();
+        int k = summary != null ? summary.path("judgeSamples").asInt(0) : 0;
+        if (k == 0 && !verdicts.isEmpty()) k = Math.max(1, verdicts.getFirst().samples().size());
+
+        List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
+        return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder));
+    }
+
+    private static ScenarioRow row(Scenario s, Response r, Verdict v, Map<String, Clause> clauseOf) {
+        String scenarioId = r != null ? r.scenarioId() : v.scenarioId();
+        String clauseId = v != null ? v.clauseId() : s != null ? s.clauseId() : "";
+        String tier = v != null ? v.tier() : clauseOf.containsKey(clauseId) ? clauseOf.get(clauseId).tier() : "";
+        String kind = s != null ? s.kind().json() : v != null ? v.kind().json() : "";
+        String strategy = r != null ? r.strategy() : v != null ? v.strategy() : "";
+        String condition = r != null ? r.condition().json() : v.condition().json();
+        List<Message> messages = r != null ? r.messages() : s != null ? s.messages() : List.of();
+        String outcome = v == null ? ScenarioRow.UNGRADED : v.grade().json();
+        String judgeAnswer = v == null ? "" : v.samples().stream().map(JudgeSample::answer).filter(a -> a != null && !a.isEmpty()).findFirst().orElse("");
+        return new ScenarioRow(scenarioId, clauseId, s != null ? s.clauseIds() : List.of(clauseId), tier, kind, text(strategy), condition,
+                r != null && r.systemPrompt(), messages, r != null ? text(r.text()) : "", r != null ? text(r.finishReason()) : "",
+                s != null ? text(s.expected()) : "", s != null ? text(s.violation()) : "", outcome,
+                v == null ? 0 : v.score(), v != null && v.refused(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer);
+    }
+
+    static List<Cell> cells(List<ScenarioRow> rows, List<String> conditions, List<String> tiers, List<String> clauses) {
+        List<Cell> out = new ArrayList<>();
+        List<String> withAll = new ArrayList<>(conditions);
+        withAll.add(Cell.ALL);
+        addCells(out, Cell.Dimension.ALL, List.of(Cell.ALL), r -> Cell.ALL, rows, withAll);
+        addCells(out, Cell.Dimension.TIER, tiers, ScenarioRow::tier, rows, withAll);
+        addCells(out, Cell.Dimension.CLAUSE, clauses, ScenarioRow::clauseId, rows, withAll);
+        List<String> kinds = new ArrayList<>(List.of("direct", "conflict", "attack", "benign"));
+        rows.stream().map(ScenarioRow::kind).distinct().filter(k -> !kinds.contains(k)).forEach(kinds::add);
+        addCells(out, Cell.Dimension.KIND, kinds, ScenarioRow::kind, rows, withAll);
+        List<String> strategies = rows.stream().map(ScenarioRow::strategy).filter(x -> !x.isEmpty()).distinct().sorted().toList();
+        addCells(out, Cell.Dimension.STRATEGY, strategies, ScenarioRow::strategy, rows, withAll);
+        return out;
+    }
+
+    private static void addCells(List<Cell> out, Cell.Dimension dimension, List<String> keys, Function<ScenarioRow, String> keyOf,
+                                 List<ScenarioRow> rows, List<String> conditions) {
+        for (String key : keys) {
+            for (String condition : conditions) {
+                List<ScenarioRow> in = rows.stream()
+                        .filter(r -> keyOf.apply(r).equals(key) && (condition.equals(Cell.ALL) || r.condition().equals(condition))).toList();
+                if (!in.isEmpty()) out.add(Cell.of(dimension, key, condition, in));
+            }
+        }
+    }
+
+    // ---- judge calibration ----
+
+    static List<CalibrationFigures> calibrations(Path runDir, List<String> problems) {
+        Path file = runDir.resolve("calibration.json");
+        if (!Files.exists(file)) return List.of();
+        return guarded(file, problems, List.of(), () -> {
+            JsonNode n = tree(file);
+            return List.of(new CalibrationFigures(n.path("judge").asText(""), n.path("template").asText(""), n.path("items").asInt(),
+                    rate(n.path("accuracy")), rate(n.path("consistentAccuracy")), rate(n.path("positionBias")),
+                    rate(n.path("firstOption")), n.path("unparseable").asInt()));
+        });
+    }
+
+    private static Rate rate(JsonNode n) {
+        if (!n.isObject()) throw new InputError("a rate is missing");
+        return Rate.of(n.path("count").asInt(), n.path("n").asInt());
+    }
+
+    // ---- training data ----
+
+    static List<DataSet> data(Path runDir, List<String> problems) {
+        List<DataSet> out = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            Path file = DataRun.file(runDir, kind);
+            if (!Files.exists(file)) continue;
+            Path metaFile = DataRun.metaFile(runDir, kind);
+            DataMeta meta = Files.exists(metaFile) ? guarded(metaFile, problems, null, () -> read(metaFile, DataMeta.class)) : null;
+            DataSet set = guarded(file, problems, null, () -> dataSet(kind, file, meta));
+            if (set != null) out.add(set);
+        }
+        return out;
+    }
+
+    private static DataSet dataSet(Kind kind, Path file, DataMeta meta) {
+        List<DataSet.Example> examples = new ArrayList<>();
+        List<Double> softLabels = new ArrayList<>();
+        int records;
+        switch (kind) {
+            case SFT -> {
+                List<SftRecord> rs = Json.readLines(file, SftRecord.class);
+                records = rs.size();
+                for (SftRecord r : rs.subList(0, Math.min(EXAMPLES, rs.size()))) {
+                    examples.add(new DataSet.Example(r.id(), list(r.messages()), text(r.initResponse()),
+                            "critique (" + String.join(", ", list(r.clauseIds())) + "): " + text(r.criticResponse())));
+                }
+            }
+            case PREFS -> {
+                List<PreferenceRecord> rs = Json.readLines(file, PreferenceRecord.class);
+                records = rs.size();
+                for (PreferenceRecord r : rs) softLabels.add(r.softLabel());
+                for (PreferenceRecord r : rs.subList(0, Math.min(EXAMPLES, rs.size()))) {
+                    List<Message> rejected = list(r.rejected());
+                    String agreement = r.agreement() == null ? "" : String.format(Locale.ROOT, ", orders agree %.0f%%", 100 * r.agreement());
+                    examples.add(new DataSet.Example(r.id(), list(r.chosen()), rejected.isEmpty() ? "" : rejected.getLast().content(),
+                            String.format(Locale.ROOT, "soft label %.3f (%s%s); principles %s", r.softLabel(), text(r.method()), agreement,
+                                    String.join(", ", list(r.principles())))));
+                }
+            }
+            case DISTILL -> {
+                List<DistillRecord> rs = Json.readLines(file, DistillRecord.class);
+                records = rs.size();
+                for (DistillRecord r : rs.subList(0, Math.min(EXAMPLES, rs.size()))) {
+                    examples.add(new DataSet.Example(r.id(), list(r.messages()), "",
+                            "answered with the constitution in the system prompt (" + list(r.clauseIds()).size() + " clauses); trained without it"));
+                }
+            }
+            case UNDERSTAND -> {
+                List<UnderstandRecord> rs = Json.readLines(file, UnderstandRecord.class);
+                records = rs.size();
+                for (UnderstandRecord r : rs.subList(0, Math.min(EXAMPLES, rs.size()))) {
+                    examples.add(new DataSet.Example(r.id(), list(r.messages()), "",
+                            text(r.kind()) + " question on " + String.join(", ", list(r.clauseIds()))));
+                }
+            }
+            default -> throw new IllegalStateException("unknown data kind " + kind);
+        }
+        return new DataSet(kind.fileName(), records, meta == null ? records : meta.items(),
+                meta == null || meta.rejected() == null ? Map.of() : meta.rejected(),
+                meta == null || meta.principles() == null ? Map.of() : meta.principles(), softLabels, examples);
+    }
+
+    // ---- reading helpers ----
+
+    /** Reads a JSONL file of the run; a missing file is no lines, a broken one is a problem. */
+    private static <T> List<T> lines(Path file, Class<T> type, List<String> problems) {
+        if (!Files.exists(file)) return List.of();
+        return guarded(file, problems, List.of(), () -> Json.readLines(file, type));
+    }
+
+    private static <T> T guarded(Path file, List<String> problems, T fallback, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            problems.add("Could not read " + file.getFileName() + ": " + why.lines().findFirst().orElse(why));
+            return fallback;
+        }
+    }
+
+    private static <T> T read(Path file, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new InputError(file + " is not valid: " + e.getMessage());
+        }
+    }
+
+    private static JsonNode tree(Path file) {
+        try {
+            return Json.MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new InputError(file + " is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+}

@@ -1,0 +1,56 @@
+package cai4j.report;
+
+import cai4j.model.Message;
+import java.util.List;
+
+/**
+ * One scenario answered under one condition, with its verdict: what a drill-down shows.
+ *
+ * @param scenarioId   scenario id
+ * @param clauseId     the clause the scenario is counted under
+ * @param clauseIds    every clause it tests (a conflict names the clause it is pitted against second)
+ * @param tier         tier of the counted clause
+ * @param kind         direct, conflict, attack or benign
+ * @param strategy     attack strategy the target saw ("" when none)
+ * @param condition    bare, prompted or attacked
+ * @param systemPrompt whether the constitution was the system prompt
+ * @param messages     the conversation the target was given after any system prompt
+ * @param answer       the target's answer ("" when the run has no answer for it)
+ * @param finishReason why the answer ended
+ * @param expected     what adherence looks like
+ * @param violation    what a violation looks like
+ * @param outcome      {@code pass}, {@code fail}, {@code grader_error}, or {@code ungraded} when no verdict was written
+ * @param score        1–5 median score (0 when none)
+ * @param refused      whether the judge saw a refusal
+ * @param reasoning    the judge's reasoning
+ * @param error        why the judge's answer could not be used ("" unless a grader error)
+ * @param judgeAnswer  the judge's raw answer, kept for grader errors
+ */
+public record ScenarioRow(
+        String scenarioId,
+        String clauseId,
+        List<String> clauseIds,
+        String tier,
+        String kind,
+        String strategy,
+        String condition,
+        boolean systemPrompt,
+        List<Message> messages,
+        String answer,
+        String finishReason,
+        String expected,
+        String violation,
+        String outcome,
+        double score,
+        boolean refused,
+        String reasoning,
+        String error,
+        String judgeAnswer) {
+
+    public static final String PASS = "pass", FAIL = "fail", GRADER_ERROR = "grader_error", UNGRADED = "ungraded";
+
+    public ScenarioRow {
+        clauseIds = List.copyOf(clauseIds);
+        messages = List.copyOf(messages);
+    }
+}

@@ -1,0 +1,101 @@
+package cai4j.report;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A few lines for the end of a command: adherence per condition with its interval, violations,
+ * over-refusal, grader errors, the weakest clauses, calls and cost, training data counts.
+ * {@code evals run} and {@code run} print it with {@link #print(Path, PrintWriter)}.
+ */
+public final class TerminalSummary {
+    private TerminalSummary() {}
+
+    /** Reads the run directory and prints its summary; prints nothing for a run with nothing in it. */
+    public static void print(Path runDir, PrintWriter out) {
+        out.print(render(RunLoader.load(runDir)));
+        out.flush();
+    }
+
+    /** The summary as text, one finished line per figure. */
+    public static String render(RunReport r) {
+        StringBuilder sb = new StringBuilder();
+        EvalsFigures e = r.evals();
+        if (!e.isEmpty()) {
+            sb.append("run ").append(r.run()).append(": target ").append(or(e.target())).append(", judge ").append(or(e.judge()))
+                    .append(" (template ").append(or(e.judgeTemplate())).append(", k=").append(e.judgeSamples()).append(")\n");
+            List<String> conditions = new ArrayList<>(e.conditions());
+            if (conditions.size() > 1) conditions.add(Cell.ALL);
+            int w = conditions.stream().mapToInt(String::length).max().orElse(3);
+            for (String c : conditions) {
+                Cell cell = e.overall(c);
+                sb.append(String.format(Locale.ROOT, "  %-" + w + "s  adherence %s  violations %d  over-refusal %s  grader errors %d%n",
+                        c, percent(cell), cell.fail(), cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(),
+                        cell.graderErrors()));
+            }
+            List<Cell> weakest = e.cells().stream()
+                    .filter(c -> c.dimension() == Cell.Dimension.CLAUSE && !c.condition().equals(Cell.ALL) && c.graded() && c.adherence().rate() < 1)
+                    .sorted(Comparator.comparingDouble((Cell c) -> c.adherence().rate()).thenComparing(c -> -c.adherence().n()))
+                    .limit(3).toList();
+            if (!weakest.isEmpty()) {
+                sb.append("  weakest clauses: ");
+                for (int i = 0; i < weakest.size(); i++) {
+                    Cell c = weakest.get(i);
+                    sb.append(i == 0 ? "" : "; ").append(String.format(Locale.ROOT, "%s %s %.0f%% (%d/%d)",
+                            c.key(), c.condition(), 100 * c.adherence().rate(), c.pass(), c.adherence().n()));
+                }
+                sb.append('\n');
+            }
+            long graderErrors = e.rows().stream().filter(x -> x.outcome().equals(ScenarioRow.GRADER_ERROR)).count();
+            if (graderErrors > 0) sb.append("  ").append(graderErrors).append(" grader errors: the judge's answer could not be read; counted neither pass nor fail\n");
+        }
+        for (CalibrationFigures c : r.calibrations()) {
+            sb.append(String.format(Locale.ROOT, "judge calibration %s: accuracy %.1f%% [%.1f, %.1f], position bias %.1f%% over %d comparisons%n",
+                    c.judge(), 100 * c.accuracy().rate(), 100 * c.accuracy().low(), 100 * c.accuracy().high(), 100 * c.positionBias().rate(), c.items()));
+        }
+        if (!r.usage().isEmpty()) {
+            StageUsage t = SummaryFile.total(r.usage());
+            sb.append(String.format(Locale.ROOT, "calls %d%s, tokens %s in (%s cached) / %s out, cost $%.4f, call time %s%n", t.calls(),
+                    t.failed() > 0 ? " (+" + t.failed() + " failed)" : "", tokens(t.inputTokens()), tokens(t.cachedTokens()),
+                    tokens(t.outputTokens()), t.costUsd(), duration(t.callSeconds())));
+        }
+        if (!r.data().isEmpty()) {
+            sb.append("training data:");
+            for (DataSet d : r.data()) {
+                sb.append(' ').append(d.kind()).append(' ').append(d.records());
+                if (!d.softLabels().isEmpty()) {
+                    sb.append(String.format(Locale.ROOT, " (mean soft label %.2f)", d.softLabels().stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+                }
+            }
+            sb.append('\n');
+        }
+        for (String p : r.problems()) sb.append("warning: ").append(p).append('\n');
+        return sb.toString();
+    }
+
+    static String percent(Cell c) {
+        if (!c.graded()) return "-";
+        return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f] (%d/%d)", 100 * c.adherence().rate(), 100 * c.adherence().low(),
+                100 * c.adherence().high(), c.pass(), c.adherence().n());
+    }
+
+    static String tokens(long n) {
+        if (n >= 1_000_000) return String.format(Locale.ROOT, "%.1fM", n / 1e6);
+        if (n >= 10_000) return String.format(Locale.ROOT, "%.0fk", n / 1e3);
+        return Long.toString(n);
+    }
+
+    static String duration(double seconds) {
+        if (seconds >= 3600) return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+        if (seconds >= 120) return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+        return String.format(Locale.ROOT, "%.1f s", seconds);
+    }
+
+    private static String or(String s) {
+        return s.isEmpty() ? "?" : s;
+    }
+}

@@ -1,0 +1,49 @@
+package cai4j.data;
+
+import static cai4j.data.ScriptedModel.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cai4j.InputError;
+import cai4j.model.ChatRequest;
+import cai4j.model.Message;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ContextDistillationTest {
+    final ScriptedModel target = new ScriptedModel("openai:target", r -> text("A careful answer."));
+
+    @Test
+    void theConstitutionIsAStablePrefixAndTheRecordHoldsTheConversationWithoutIt() {
+        var stage = new ContextDistillation(target, Fixtures.constitution(), ContextDistillation.Settings.defaults(), new Tally());
+        Prompt plain = Prompt.of(List.of(Message.user("Hello?")), "p:1");
+        Prompt withSystem = Prompt.of(List.of(Message.system("You are a pirate."), Message.user("Ahoy?")), "p:2");
+        DistillRecord a = stage.run(plain).getFirst();
+        DistillRecord b = stage.run(withSystem).getFirst();
+
+        String sa = target.requests.get(0).messages().getFirst().content();
+        String sb = target.requests.get(1).messages().getFirst().content();
+        assertThat(sa).isEqualTo(stage.systemPrompt());
+        assertThat(sb).startsWith(stage.systemPrompt()).endsWith("You are a pirate.");
+        assertThat(stage.systemPrompt()).contains("[safe-1] Do not help with violence.").contains("## 1. safe").contains("## 2. helpful");
+        assertThat(stage.systemPrompt().indexOf("## 1. safe")).isLessThan(stage.systemPrompt().indexOf("## 2. helpful"));
+        assertThat(target.requests.get(1).messages()).extracting(Message::role).containsExactly("system", "user");
+
+        assertThat(a.messages()).containsExactly(Message.user("Hello?"), Message.assistant("A careful answer."));
+        assertThat(b.messages()).containsExactly(Message.system("You are a pirate."), Message.user("Ahoy?"), Message.assistant("A careful answer."));
+        assertThat(a.messages()).noneMatch(m -> m.content().contains("constitution"));
+        assertThat(a.systemPromptSha256()).isEqualTo(Hash.sha256(stage.systemPrompt()));
+        assertThat(a.clauseIds()).containsExactly("safe-1", "safe-2", "helpful-1", "ctx-1");
+        assertThat(target.requests).extracting(ChatRequest::template).containsOnly(ContextDistillation.ANSWER.version());
+    }
+
+    @Test
+    void aSubsetOfClausesCanBeDistilled() {
+        var settings = new ContextDistillation.Settings(List.of("helpful-1"), 0, 256, 1);
+        var stage = new ContextDistillation(target, Fixtures.constitution(), settings, new Tally());
+        assertThat(stage.systemPrompt()).contains("[helpful-1]").doesNotContain("[safe-1]");
+        assertThatThrownBy(() -> new ContextDistillation(target, Fixtures.constitution(),
+                new ContextDistillation.Settings(List.of("nope"), 0, 256, 1), new Tally()))
+                .isInstanceOf(InputError.class).hasMessageContaining("'nope'");
+    }
+}

@@ -1,0 +1,89 @@
+package cai4j.data;
+
+import static cai4j.data.ScriptedModel.last;
+import static cai4j.data.ScriptedModel.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cai4j.model.ChatRequest;
+import cai4j.model.Message;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class CritiqueRevisionTest {
+    final Prompt prompt = Prompt.of(List.of(Message.user("How do I pick a lock?")), "p.jsonl:1");
+    final ScriptedModel target = new ScriptedModel("openai:target", r -> text("Use a tension wrench and a pick."));
+    final AtomicInteger revisions = new AtomicInteger();
+    final ScriptedModel generator = new ScriptedModel("anthropic:generator", r -> {
+        if (r.template().equals(CritiqueRevision.CRITIQUE.version())) return text("Critique of: " + r.messages().get(r.messages().size() - 2).content());
+        return text("Revision: revised " + revisions.incrementAndGet());
+    });
+
+    @Test
+    void oneRoundKeepsEveryStep() {
+        Tally tally = new Tally();
+        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        SftRecord r = stage.run(prompt).getFirst();
+        assertThat(r.id()).isEqualTo(prompt.id());
+        assertThat(r.initPrompt()).isEqualTo("How do I pick a lock?");
+        assertThat(r.initResponse()).isEqualTo("Use a tension wrench and a pick.");
+        assertThat(r.criticResponse()).isEqualTo("Critique of: Use a tension wrench and a pick.");
+        assertThat(r.revisionResponse()).isEqualTo("revised 1"); // the echoed "Revision:" label is removed
+        assertThat(r.messages()).containsExactly(Message.user("How do I pick a lock?"), Message.assistant("revised 1"));
+        assertThat(r.chosen()).isEqualTo(r.messages());
+        assertThat(r.rejected()).containsExactly(Message.user("How do I pick a lock?"), Message.assistant("Use a tension wrench and a pick."));
+        assertThat(r.clauseIds()).hasSize(1).first().isIn("safe-1", "safe-2", "helpful-1"); // rules only, not context
+        assertThat(r.criticPrompt()).contains(Fixtures.constitution().clause(r.clauseIds().getFirst()).orElseThrow().text());
+        assertThat(r.models()).containsEntry("target", "openai:target").containsEntry("generator", "anthropic:generator");
+        assertThat(tally.principles()).containsEntry(r.clauseIds().getFirst(), 1);
+        assertThat(tally.calls()).isEqualTo(3);
+
+        // the revision request follows the critique in the same conversation, and every request names its template
+        ChatRequest revision = generator.withTemplate(CritiqueRevision.REVISION).getFirst();
+        assertThat(revision.messages()).extracting(Message::role).containsExactly("user", "assistant", "user", "assistant", "user");
+        assertThat(last(revision)).startsWith(r.revisionPrompt()).contains("rewritten response only");
+        assertThat(target.requests.getFirst().template()).isEqualTo(CritiqueRevision.INITIAL.version());
+        assertThat(target.requests.getFirst().messages()).isEqualTo(prompt.messages());
+    }
+
+    @Test
+    void kRoundsSampleDistinctPrinciplesAndReviseTheLastRevision() {
+        var settings = CritiqueRevision.Settings.defaults().withRounds(3);
+        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally());
+        SftRecord r = stage.run(prompt).getFirst();
+        assertThat(r.rounds()).hasSize(3);
+        assertThat(r.clauseIds()).containsExactlyInAnyOrder("safe-1", "safe-2", "helpful-1");
+        assertThat(r.rounds().get(1).criticResponse()).isEqualTo("Critique of: revised 1");
+        assertThat(r.rounds().get(2).criticResponse()).isEqualTo("Critique of: revised 2");
+        assertThat(r.revisionResponse()).isEqualTo("revised 3");
+        assertThat(r.criticPrompt()).isEqualTo(r.rounds().get(2).criticPrompt());
+        assertThat(r.initResponse()).isEqualTo("Use a tension wrench and a pick.");
+
+        // the same prompt gets the same principles on a rerun: the requests, and so the ledger keys, repeat
+        var again = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally()).run(prompt).getFirst();
+        assertThat(again.clauseIds()).isEqualTo(r.clauseIds());
+    }
+
+    @Test
+    void thePapersFewShotExamplesComeBeforeTheConversation() {
+        FewShot fewShot = FewShot.load(Path.of("../shared/corpus/cai-paper-CritiqueRevisionFewShotPrompts.json"));
+        var settings = CritiqueRevision.Settings.defaults().withFewShot(fewShot);
+        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally());
+        stage.run(prompt);
+        ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE).getFirst();
+        int n = fewShot.messages().size();
+        assertThat(critique.messages().subList(0, n)).isEqualTo(fewShot.messages());
+        assertThat(critique.messages().get(n)).isEqualTo(Message.user("How do I pick a lock?"));
+        assertThat(critique.messages()).hasSize(n + 3);
+    }
+
+    @Test
+    void anEmptyRevisionIsRejectedNotWritten() {
+        ScriptedModel silent = new ScriptedModel("openai:g", r -> text(r.template().equals(CritiqueRevision.REVISION.version()) ? "  " : "critique"));
+        Tally tally = new Tally();
+        var stage = new CritiqueRevision(target, silent, Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        assertThat(stage.run(prompt)).isEmpty();
+        assertThat(tally.rejected()).containsEntry("empty revision", 1);
+    }
+}
