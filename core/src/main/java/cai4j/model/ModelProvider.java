@@ -17,4 +17,12 @@ public interface ModelProvider {
      * unknown model is an {@link cai4j.InputError} naming the variable or model.
      */
     LanguageModel open(ModelSpec spec, Map<String, String> env);
+
+    /**
+     * Opens a model whose single attempts give up after {@code timeout} (a timeout is a transient
+     * error the scheduler retries). Providers without a network call may ignore the timeout.
+     */
+    default LanguageModel open(ModelSpec spec, Map<String, String> env, java.time.Duration timeout) {
+        return open(spec, env);
+    }
 }

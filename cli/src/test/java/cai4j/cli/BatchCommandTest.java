@@ -1,0 +1,207 @@
+package cai4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cai4j.Json;
+import cai4j.testserver.Call;
+import cai4j.testserver.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BatchCommandTest {
+    static final String KEY = "sk-test-SECRET-c0ffee123456";
+
+    @TempDir Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result cai4j(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    Path input(int n) throws Exception {
+        Path in = dir.resolve("requests.jsonl");
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < n; i++) {
+            b.append("{\"id\":\"q").append(i).append("\",\"messages\":[{\"role\":\"user\",\"content\":\"question ").append(i).append("\"}],\"max_tokens\":64}\n");
+        }
+        Files.writeString(in, b.toString());
+        return in;
+    }
+
+    static List<JsonNode> lines(Path p) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String l : Files.readAllLines(p)) out.add(Json.MAPPER.readTree(l));
+        return out;
+    }
+
+    @Test
+    void batchWritesOneLinePerRequestInOrderAndARerunReplaysFromTheLedger() throws Exception {
+        Path in = input(120);
+        try (TestServer server = TestServer.start().faults(TestServer.randomTransientFaults(0.1, 3))) {
+            String[] args = {"batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                "--run", dir.resolve("run").toString(), "--concurrency", "8"};
+            Result r = cai4j(args);
+            assertThat(r.code()).as(r.err()).isZero();
+            List<JsonNode> out = lines(dir.resolve("out.jsonl"));
+            assertThat(out).hasSize(120);
+            for (int i = 0; i < 120; i++) {
+                assertThat(out.get(i).path("id").asText()).isEqualTo("q" + i);
+                assertThat(out.get(i).path("completion").asText()).isEqualTo("Answer to: question " + i);
+                assertThat(out.get(i).path("error").isNull()).isTrue();
+                assertThat(out.get(i).path("usage").path("output_tokens").asLong()).isPositive();
+            }
+            int received = server.received();
+            assertThat(server.answered()).isEqualTo(120);
+
+            Result again = cai4j(args);
+            assertThat(again.code()).isZero();
+            assertThat(server.received()).as("the rerun calls nothing").isEqualTo(received);
+            assertThat(Files.readString(dir.resolve("out.jsonl"))).isEqualTo(out.stream().map(Json::write).collect(Collectors.joining("\n", "", "\n")));
+
+            Result stats = cai4j("ledger", "stats", dir.resolve("run").toString());
+            assertThat(stats.code()).isZero();
+            assertThat(stats.out()).contains("openai:gpt-test@").contains(" 120 ").contains("120"); // answered and replays
+            Result json = cai4j("ledger", "stats", dir.resolve("run").toString(), "--json");
+            JsonNode s = Json.MAPPER.readTree(json.out()).get(0);
+            assertThat(s.path("answered").asLong()).isEqualTo(120);
+            assertThat(s.path("replays").asLong()).isEqualTo(120);
+            assertThat(s.path("attempts").asLong()).isGreaterThan(120);
+        }
+    }
+
+    @Test
+    void aDryRunCallsNothingAndEstimatesTokensAndCost() throws Exception {
+        Path in = input(10);
+        try (TestServer server = TestServer.start()) {
+            Result r = cai4j("batch", in.toString(), "--model", "openai:gpt-4o-mini", "-o", dir.resolve("o.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--dry-run");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("calls to make: 10").contains("output tokens at most: 640").contains("USD");
+            assertThat(server.received()).isZero();
+            assertThat(dir.resolve("o.jsonl")).doesNotExist();
+        }
+    }
+
+    @Test
+    void badInputIsExitCodeTwoWithTheLineNamed() throws Exception {
+        Path in = dir.resolve("bad.jsonl");
+        Files.writeString(in, "{\"id\":1,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}\n{\"id\":2,\"messages\":[]}\n");
+        Result r = cai4j("batch", in.toString(), "--model", "openai:x@http://127.0.0.1:9/v1", "-o", dir.resolve("o.jsonl").toString(),
+                "--run", dir.resolve("run").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("bad.jsonl line 2").contains("messages");
+        Result unknown = cai4j("batch", input(3).toString(), "--model", "nosuch:x", "-o", dir.resolve("o.jsonl").toString(), "--dry-run");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("Unknown model provider 'nosuch'").contains("known providers: ");
+        Result unknownRun = cai4j("batch", dir.resolve("missing.jsonl").toString(), "--model", "openai:x", "-o", "o.jsonl");
+        assertThat(unknownRun.code()).isEqualTo(2);
+        assertThat(unknownRun.err()).contains("missing.jsonl does not exist");
+    }
+
+    /** Starts {@code cai4j} in a child JVM with the given API key in its environment. */
+    Process child(String key, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child-" + System.nanoTime() + ".log").toFile());
+        pb.environment().put("OPENAI_API_KEY", key);
+        return pb.start();
+    }
+
+    static Set<String> answeredInLedger(Path db) throws Exception {
+        Set<String> out = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             ResultSet rs = c.createStatement().executeQuery("SELECT request FROM calls WHERE status = 'ok'")) {
+            while (rs.next()) out.add(Json.MAPPER.readTree(rs.getString(1)).path("messages").get(0).path("content").asText());
+        }
+        return out;
+    }
+
+    @Test
+    void aRunKilledMidwayResumesByRerunAndPaysOnlyForCallsThatWereInFlight() throws Exception {
+        int n = 300, concurrency = 8;
+        Path in = input(n);
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40))) {
+            String[] args = {"batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                "--run", run.toString(), "--concurrency", Integer.toString(concurrency)};
+            Process first = child(KEY, args);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (server.answered() < n / 3 && first.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(first.isAlive()).as("the first run is still going when it is killed").isTrue();
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor();
+            Thread.sleep(300); // answers the server was writing when the client died
+            List<Call> firstAnswers = server.answeredCalls();
+            Set<String> received = answeredInLedger(run.resolve("ledger.db"));
+            assertThat(received).isNotEmpty().hasSizeLessThan(n);
+
+            Process second = child(KEY, args);
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isZero();
+
+            List<Call> all = server.answeredCalls();
+            Map<String, Integer> times = new HashMap<>();
+            for (Call c : all) times.merge(c.lastUser(), 1, Integer::sum);
+            assertThat(times).hasSize(n);
+            Set<String> twice = times.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).collect(Collectors.toSet());
+            assertThat(twice).as("only calls in flight at the kill are paid twice").hasSizeLessThanOrEqualTo(concurrency);
+            assertThat(twice).as("no answer the client had committed is paid again").doesNotContainAnyElementsOf(received);
+            Set<String> firstRun = firstAnswers.stream().map(Call::lastUser).collect(Collectors.toSet());
+            assertThat(firstRun).containsAll(twice);
+            for (Call c : all.subList(firstAnswers.size(), all.size())) assertThat(received).doesNotContain(c.lastUser());
+
+            assertThat(lines(dir.resolve("out.jsonl"))).hasSize(n);
+            for (Path p : Files.list(dir).toList()) {
+                if (Files.isRegularFile(p)) assertThat(Files.readString(p, StandardCharsets.ISO_8859_1)).as(p.toString()).doesNotContain(KEY);
+            }
+            assertThat(new String(Files.readAllBytes(run.resolve("ledger.db")), StandardCharsets.ISO_8859_1)).doesNotContain(KEY);
+        }
+    }
+
+    @Test
+    void aRejectedKeyStopsTheBatchWithExitCodeThreeAndNeverShowsTheKey() throws Exception {
+        Path in = input(500);
+        try (TestServer server = TestServer.start().requireKey("the-right-one")) {
+            Process p = child(KEY, "batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--debug");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(3);
+            String log = Files.list(dir).filter(f -> f.getFileName().toString().startsWith("child-")).map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (java.io.IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }).collect(Collectors.joining());
+            assertThat(log).contains("error: The OpenAI-compatible server at " + server.openAiBaseUrl() + " rejected the API key in OPENAI_API_KEY (401); check the key.");
+            assertThat(log).doesNotContain(KEY).doesNotContain("SECRET");
+            assertThat(server.received()).isLessThanOrEqualTo(16);
+            for (Path f : Files.list(dir).toList()) {
+                if (Files.isRegularFile(f)) assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).doesNotContain(KEY);
+            }
+            assertThat(new String(Files.readAllBytes(dir.resolve("run/ledger.db")), StandardCharsets.ISO_8859_1)).doesNotContain(KEY);
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package cai4j.ledger;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.model.ChatRequest;
+import cai4j.model.Completion;
+import cai4j.model.ModelException;
+import cai4j.model.ModelSpec;
+import cai4j.model.RequestJson;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The durable record of every model call of a run: one SQLite database ({@code ledger.db}) in WAL
+ * mode, one row per call keyed by {@link LedgerKey}. An answer is committed before it is returned
+ * to anyone, so a crash never loses a paid call; WAL with {@code synchronous=NORMAL} keeps every
+ * commit through a killed process (only a power cut may lose the last few).
+ *
+ * <p>A row's status is {@code ok} (answered), {@code error} (failed; retried by the next run) or
+ * {@code pending} (submitted to a provider batch job, answer not yet arrived).
+ */
+public final class Ledger implements AutoCloseable {
+    public static final String FILE = "ledger.db";
+
+    private final Path file;
+    private final Connection db;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PreparedStatement find;
+    private final PreparedStatement upsert;
+    private final Map<String, LongAdder> replays = new ConcurrentHashMap<>();
+
+    private Ledger(Path file, Connection db) throws SQLException {
+        this.file = file;
+        this.db = db;
+        try (Statement s = db.createStatement()) {
+            s.execute("PRAGMA journal_mode=WAL");
+            s.execute("PRAGMA synchronous=NORMAL");
+            s.execute("PRAGMA busy_timeout=10000");
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS calls (
+                      key           TEXT PRIMARY KEY,
+                      model         TEXT NOT NULL,
+                      request       TEXT NOT NULL,
+                      response      TEXT,
+                      status        TEXT NOT NULL CHECK (status IN ('ok','error','pending')),
+                      error_class   TEXT,
+                      error         TEXT,
+                      input_tokens  INTEGER NOT NULL DEFAULT 0,
+                      output_tokens INTEGER NOT NULL DEFAULT 0,
+                      cached_tokens INTEGER NOT NULL DEFAULT 0,
+                      cost_usd      REAL NOT NULL DEFAULT 0,
+                      latency_ms    INTEGER NOT NULL DEFAULT 0,
+                      attempts      INTEGER NOT NULL DEFAULT 0,
+                      updated_at    INTEGER NOT NULL)""");
+            s.execute("CREATE TABLE IF NOT EXISTS replays (model TEXT PRIMARY KEY, count INTEGER NOT NULL)");
+        }
+        this.find = db.prepareStatement("SELECT response FROM calls WHERE key = ? AND status = 'ok'");
+        this.upsert = db.prepareStatement("""
+                INSERT INTO calls (key, model, request, response, status, error_class, error, input_tokens, output_tokens,
+                                   cached_tokens, cost_usd, latency_ms, attempts, updated_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT(key) DO UPDATE SET response=excluded.response, status=excluded.status,
+                  error_class=excluded.error_class, error=excluded.error, input_tokens=excluded.input_tokens,
+                  output_tokens=excluded.output_tokens, cached_tokens=excluded.cached_tokens, cost_usd=excluded.cost_usd,
+                  latency_ms=excluded.latency_ms, attempts=calls.attempts + excluded.attempts, updated_at=excluded.updated_at
+                WHERE calls.status <> 'ok'""");
+    }
+
+    /** Opens (creating if needed) the ledger of a run directory. */
+    public static Ledger open(Path runDir) {
+        return openFile(runDir.resolve(FILE));
+    }
+
+    /** Opens a ledger database file; it must exist unless its folder can be created. */
+    public static Ledger openFile(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return new Ledger(file, DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath()));
+        } catch (SQLException | java.io.IOException e) {
+            throw new InputError("Cannot open the ledger " + file + ": " + e.getMessage() + ".");
+        }
+    }
+
+    /** Opens an existing ledger for reading statistics; InputError when the run has none. */
+    public static Ledger openExisting(Path runDir) {
+        Path f = Files.isDirectory(runDir) ? runDir.resolve(FILE) : runDir;
+        if (!Files.isRegularFile(f)) throw new InputError("There is no ledger at " + f + "; give the run directory of an earlier command.");
+        return openFile(f);
+    }
+
+    public Path file() { return file; }
+
+    /** The stored answer of a call, if it was answered. */
+    public Optional<Completion> find(String key) {
+        String json;
+        lock.lock();
+        try {
+            find.setString(1, key);
+            try (ResultSet rs = find.executeQuery()) {
+                json = rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the ledger " + file + " cannot be read: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        if (json == null) return Optional.empty();
+        try {
+            return Optional.of(Json.MAPPER.readValue(json, Completion.class));
+        } catch (JsonProcessingException e) {
+            return Optional.empty(); // an unreadable row is as good as none: the call is made again
+        }
+    }
+
+    /** Counts an answer served from the ledger; counts are written when the ledger closes. */
+    public void countReplay(ModelSpec spec) {
+        replays.computeIfAbsent(spec.toString(), k -> new LongAdder()).increment();
+    }
+
+    /** Commits an answer. A call already answered keeps its first answer. */
+    public void recordAnswer(String key, ModelSpec spec, ChatRequest request, Completion c, double costUsd, long latencyMs, int attempts) {
+        write(key, spec, request, Json.write(c), "ok", null, null, c, costUsd, latencyMs, attempts);
+    }
+
+    /** Records a failed call, so the statistics show it; the next run calls it again. */
+    public void recordFailure(String key, ModelSpec spec, ChatRequest request, ModelException e, int attempts) {
+        write(key, spec, request, null, "error", e.kind().name(), e.getMessage(), null, 0, 0, attempts);
+    }
+
+    /** Records a call submitted to a provider batch job whose answer will come later. */
+    public void recordPending(String key, ModelSpec spec, ChatRequest request) {
+        write(key, spec, request, null, "pending", null, null, null, 0, 0, 0);
+    }
+
+    private void write(String key, ModelSpec spec, ChatRequest request, String response, String status, String errorClass,
+                       String error, Completion c, double cost, long latencyMs, int attempts) {
+        String requestJson = Json.write(RequestJson.toJson(request));
+        lock.lock();
+        try {
+            upsert.setString(1, key);
+            upsert.setString(2, spec.toString());
+            upsert.setString(3, requestJson);
+            upsert.setString(4, response);
+            upsert.setString(5, status);
+            upsert.setString(6, errorClass);
+            upsert.setString(7, error);
+            upsert.setLong(8, c == null ? 0 : c.usage().inputTokens());
+            upsert.setLong(9, c == null ? 0 : c.usage().outputTokens());
+            upsert.setLong(10, c == null ? 0 : c.usage().cachedTokens());
+            upsert.setDouble(11, cost);
+            upsert.setLong(12, latencyMs);
+            upsert.setInt(13, attempts);
+            upsert.setLong(14, System.currentTimeMillis());
+            upsert.executeUpdate(); // autocommit: durable when this returns
+        } catch (SQLException e) {
+            throw new IllegalStateException("the ledger " + file + " cannot be written: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Calls, replays, tokens, cost and errors per model. */
+    public List<ModelStats> stats() {
+        flushReplays();
+        List<ModelStats> out = new ArrayList<>();
+        lock.lock();
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("""
+                     SELECT c.model,
+                            SUM(c.status = 'ok'), SUM(c.status = 'error'), SUM(c.status = 'pending'),
+                            COALESCE((SELECT count FROM replays r WHERE r.model = c.model), 0),
+                            SUM(c.attempts), SUM(c.input_tokens), SUM(c.output_tokens), SUM(c.cached_tokens),
+                            SUM(c.cost_usd), AVG(CASE WHEN c.status = 'ok' THEN c.latency_ms END)
+                     FROM calls c GROUP BY c.model ORDER BY c.model""")) {
+            while (rs.next()) {
+                out.add(new ModelStats(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getDouble(10), rs.getDouble(11)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the ledger " + file + " cannot be read: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    private void flushReplays() {
+        if (replays.isEmpty()) return;
+        lock.lock();
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT INTO replays (model, count) VALUES (?, ?) ON CONFLICT(model) DO UPDATE SET count = count + excluded.count")) {
+            for (Map.Entry<String, LongAdder> e : replays.entrySet()) {
+                long n = e.getValue().sumThenReset();
+                if (n == 0) continue;
+                p.setString(1, e.getKey());
+                p.setLong(2, n);
+                p.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the ledger " + file + " cannot be written: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            flushReplays();
+        } finally {
+            lock.lock();
+            try {
+                find.close();
+                upsert.close();
+                db.close();
+            } catch (SQLException e) {
+                // closing a connection that committed everything cannot lose data
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

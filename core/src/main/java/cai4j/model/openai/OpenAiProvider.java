@@ -1,0 +1,37 @@
+package cai4j.model.openai;
+
+import cai4j.InputError;
+import cai4j.model.LanguageModel;
+import cai4j.model.ModelProvider;
+import cai4j.model.ModelSpec;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code openai:<model>} and {@code openai:<model>@<base URL>}: OpenAI, or any server that speaks
+ * its chat-completions protocol (vLLM, llama.cpp server, Ollama). The key comes from
+ * {@code OPENAI_API_KEY}; a server at an explicit base URL may go without one.
+ */
+public final class OpenAiProvider implements ModelProvider {
+    public static final String KEY_VAR = "OPENAI_API_KEY";
+
+    @Override
+    public String name() { return "openai"; }
+
+    @Override
+    public LanguageModel open(ModelSpec spec, Map<String, String> env) {
+        return open(spec, env, Duration.ofSeconds(120));
+    }
+
+    @Override
+    public LanguageModel open(ModelSpec spec, Map<String, String> env, Duration timeout) {
+        String key = env.getOrDefault(KEY_VAR, "").strip();
+        if (key.isEmpty()) {
+            if (spec.baseUrl().isEmpty()) {
+                throw new InputError("Model " + spec + " needs an OpenAI API key in the environment variable " + KEY_VAR + ", which is not set.");
+            }
+            key = "no-key"; // local compatible servers usually ignore the key; one that wants it answers 401
+        }
+        return new OpenAiModel(spec, key, timeout);
+    }
+}

@@ -1,0 +1,150 @@
+package cai4j.road;
+
+import cai4j.ledger.Ledger;
+import cai4j.ledger.LedgerKey;
+import cai4j.ledger.LedgerModel;
+import cai4j.ledger.ModelStats;
+import cai4j.model.ChatRequest;
+import cai4j.model.LanguageModel;
+import cai4j.model.ModelException;
+import cai4j.model.ModelSpec;
+import cai4j.model.Providers;
+import cai4j.model.Usage;
+import cai4j.scheduler.Endpoint;
+import cai4j.scheduler.Progress;
+import cai4j.scheduler.RunControl;
+import cai4j.scheduler.ScheduledModel;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one road every model call of a run takes: ledger, then scheduler, then provider.
+ *
+ * <pre>{@code
+ * try (Road road = Road.open(runDir, RoadConfig.defaults().withProgress(System.err, Duration.ofSeconds(2)))) {
+ *     LanguageModel target = road.model(ModelSpec.parse("openai:gpt-4o-mini"));
+ *     Completion c = target.complete(ChatRequest.of(List.of(Message.user("Hello"))));  // any thread; virtual threads welcome
+ *     Progress.Snapshot s = road.stats();
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #model(ModelSpec)} opens the provider named by the spec (found by ServiceLoader; an
+ *       unknown provider or a missing API key is an {@link cai4j.InputError}) and returns it wrapped
+ *       so that every call is first looked up in {@code runDir/ledger.db} (a hit is replayed at no
+ *       cost), then scheduled (adaptive concurrency, RPM/TPM, retries with backoff, Retry-After),
+ *       then committed to the ledger before the caller sees it. The same spec returns the same
+ *       model; models are thread-safe and meant to be called from many virtual threads at once.</li>
+ *   <li>{@link #model(LanguageModel)} puts an already-open model on the road (an embedded model, a
+ *       test double).</li>
+ *   <li>A final error (401, 403, bad request, quota, {@code --max-cost}) stops every model of the
+ *       road: calls in flight and later calls throw the same {@link ModelException}, so a stage can
+ *       stop at once with one clear sentence. {@link #stopped()} tells whether that happened.</li>
+ *   <li>{@link #progress()} counts calls, replays, tokens, cost, retries and errors; call
+ *       {@link Progress#plan(long)} with the number of calls a stage intends, for the ETA.</li>
+ *   <li>{@link #plan(ModelSpec, ChatRequest)} estimates a call without making it (for {@code --dry-run}).</li>
+ * </ul>
+ *
+ * The road holds no global state: two roads on two run directories are independent.
+ */
+public final class Road implements AutoCloseable {
+    private final RoadConfig config;
+    private final Ledger ledger;
+    private final Progress progress = new Progress();
+    private final RunControl control;
+    private final Providers providers;
+    private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
+    private final Map<String, LedgerModel> models = new ConcurrentHashMap<>();
+    private final AutoCloseable reporter;
+
+    private Road(Path runDir, RoadConfig config) {
+        this.config = config;
+        this.ledger = Ledger.open(runDir);
+        this.control = new RunControl(config.maxCost(), progress);
+        this.providers = Providers.load();
+        this.reporter = config.progress().isPresent()
+                ? progress.report(config.progress().get(), config.progressEvery().toMillis())
+                : () -> {};
+    }
+
+    /** Opens the road of a run directory (created if needed), with its ledger. */
+    public static Road open(Path runDir, RoadConfig config) {
+        return new Road(runDir, config);
+    }
+
+    /** The model a spec names, on the road. */
+    public LanguageModel model(ModelSpec spec) {
+        LedgerModel m = models.get(spec.toString());
+        if (m != null) return m;
+        synchronized (models) {
+            return models.computeIfAbsent(spec.toString(), k -> onRoad(providers.open(spec, config.env(), config.timeout())));
+        }
+    }
+
+    /** The model a spec string names, on the road. */
+    public LanguageModel model(String spec) {
+        return model(ModelSpec.parse(spec));
+    }
+
+    /** Puts an already-open model on the road; it shares the ledger, limits and budget of the run. */
+    public LanguageModel model(LanguageModel provider) {
+        return onRoad(provider);
+    }
+
+    private LedgerModel onRoad(LanguageModel provider) {
+        var limits = config.limits();
+        if (provider.local()) {
+            // a CPU-bound model gains nothing from more calls at once than cores
+            limits = limits.withConcurrency(Math.min(limits.concurrency(), Runtime.getRuntime().availableProcessors()));
+        }
+        var finalLimits = limits;
+        Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));
+        return new LedgerModel(ledger, new ScheduledModel(provider, endpoint, control, config.prices()), progress);
+    }
+
+    /** The names of the model providers found on the class path. */
+    public java.util.Set<String> providers() { return providers.names(); }
+
+    /** What a call would cost, without making it. */
+    public record Plan(boolean recorded, long inputTokens, long maxOutputTokens, double maxCostUsd) {}
+
+    /** Estimates a call without opening the provider: replayed from the ledger, or tokens and worst-case cost. */
+    public Plan plan(ModelSpec spec, ChatRequest request) {
+        boolean recorded = ledger.find(LedgerKey.of(spec, request)).isPresent();
+        long in = ScheduledModel.estimateInputTokens(request);
+        double cost = config.prices().cost(spec, new Usage(in, request.maxTokens(), 0));
+        return recorded ? new Plan(true, 0, 0, 0) : new Plan(false, in, request.maxTokens(), cost);
+    }
+
+    public Progress progress() { return progress; }
+
+    public Progress.Snapshot stats() { return progress.snapshot(); }
+
+    /** The ledger's statistics per model, over every run that used this directory. */
+    public List<ModelStats> ledgerStats() { return ledger.stats(); }
+
+    /** The final error that stopped the road, if one did. */
+    public Optional<ModelException> stopped() { return control.stopped(); }
+
+    public RoadConfig config() { return config; }
+
+    @Override
+    public void close() {
+        for (LedgerModel m : models.values()) {
+            try {
+                m.close();
+            } catch (RuntimeException e) {
+                // closing one provider must not keep the ledger open
+            }
+        }
+        try {
+            reporter.close();
+        } catch (Exception e) {
+            // the progress display is best effort
+        }
+        ledger.close();
+    }
+}

@@ -1,0 +1,41 @@
+package cai4j.road;
+
+import cai4j.scheduler.Limits;
+import cai4j.scheduler.Prices;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * How a run's road behaves.
+ *
+ * @param env           where API keys are read from (the process environment, or a map in tests)
+ * @param limits        concurrency, RPM/TPM, attempts and backoff, per endpoint
+ * @param maxCost       stop cleanly before the run's cost would pass this many USD
+ * @param prices        the price table for cost
+ * @param timeout       how long one attempt may take before it counts as a transient failure
+ * @param progress      where progress lines go (stderr in the CLI), or empty for none
+ * @param progressEvery how often a progress line is printed
+ */
+public record RoadConfig(Map<String, String> env, Limits limits, OptionalDouble maxCost, Prices prices,
+                         Duration timeout, Optional<PrintStream> progress, Duration progressEvery) {
+    public RoadConfig {
+        env = Map.copyOf(env);
+        if (maxCost.isPresent() && maxCost.getAsDouble() < 0) throw new cai4j.InputError("--max-cost must not be negative.");
+    }
+
+    /** The process environment, default limits, built-in prices, 120 s per attempt, no progress display. */
+    public static RoadConfig defaults() {
+        return new RoadConfig(System.getenv(), Limits.defaults(), OptionalDouble.empty(), Prices.builtIn(),
+                Duration.ofSeconds(120), Optional.empty(), Duration.ofSeconds(2));
+    }
+
+    public RoadConfig withEnv(Map<String, String> e) { return new RoadConfig(e, limits, maxCost, prices, timeout, progress, progressEvery); }
+    public RoadConfig withLimits(Limits l) { return new RoadConfig(env, l, maxCost, prices, timeout, progress, progressEvery); }
+    public RoadConfig withMaxCost(double usd) { return new RoadConfig(env, limits, OptionalDouble.of(usd), prices, timeout, progress, progressEvery); }
+    public RoadConfig withPrices(Prices p) { return new RoadConfig(env, limits, maxCost, p, timeout, progress, progressEvery); }
+    public RoadConfig withTimeout(Duration t) { return new RoadConfig(env, limits, maxCost, prices, t, progress, progressEvery); }
+    public RoadConfig withProgress(PrintStream out, Duration every) { return new RoadConfig(env, limits, maxCost, prices, timeout, Optional.of(out), every); }
+}

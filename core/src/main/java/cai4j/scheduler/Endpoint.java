@@ -1,0 +1,104 @@
+package cai4j.scheduler;
+
+import cai4j.model.RateLimits;
+import com.netflix.concurrency.limits.Limiter;
+import com.netflix.concurrency.limits.limit.AIMDLimit;
+import com.netflix.concurrency.limits.limiter.BlockingLimiter;
+import com.netflix.concurrency.limits.limiter.SimpleLimiter;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The traffic state of one endpoint (one provider, base URL and model): an adaptive concurrency
+ * limit (AIMD from Netflix concurrency-limits: grows by one while calls succeed, shrinks by a tenth
+ * on 429 or timeout), request and token buckets for RPM and TPM, a pause when the server says the
+ * window is spent or asks for Retry-After, and the retry budget.
+ */
+public final class Endpoint {
+    private final Limits limits;
+    private final BlockingLimiter<Void> limiter;
+    private final TokenBucket requests;
+    private final TokenBucket tokens;
+    private final boolean rpmConfigured;
+    private final boolean tpmConfigured;
+    private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
+    private double retryAllowance = 10;
+
+    public Endpoint(Limits limits) {
+        this.limits = limits;
+        AIMDLimit limit = AIMDLimit.newBuilder()
+                .initialLimit(limits.concurrency())
+                .minLimit(1)
+                .maxLimit(limits.concurrency())
+                .backoffRatio(0.9)
+                // a model call is slow by nature; only a call slower than this counts as a sign of overload
+                .timeout(10, TimeUnit.MINUTES)
+                .build();
+        this.limiter = BlockingLimiter.wrap(SimpleLimiter.newBuilder().limit(limit).build(), Duration.ofMinutes(59));
+        this.rpmConfigured = limits.requestsPerMinute() > 0;
+        this.tpmConfigured = limits.tokensPerMinute() > 0;
+        // one request of burst: requests go out evenly spaced, so a server that enforces its
+        // per-minute limit over shorter windows never sees a burst
+        this.requests = new TokenBucket(rpmConfigured ? limits.requestsPerMinute() / 60.0 : Double.MAX_VALUE / 4, 1);
+        this.tokens = new TokenBucket(tpmConfigured ? limits.tokensPerMinute() / 60.0 : Double.MAX_VALUE / 4,
+                tpmConfigured ? Math.max(1, limits.tokensPerMinute() / 60.0) : Double.MAX_VALUE / 4);
+    }
+
+    public Limits limits() { return limits; }
+
+    /** Blocks until a concurrency slot is free. */
+    Limiter.Listener acquireSlot() {
+        Optional<Limiter.Listener> l = limiter.acquire(null);
+        if (l.isEmpty()) throw cai4j.model.ModelException.transientError(0, "timed out waiting for a concurrency slot");
+        return l.get();
+    }
+
+    /** Nanoseconds to wait before sending a call of about {@code estimatedTokens} tokens. */
+    long reserve(double estimatedTokens) {
+        long wait = Math.max(requests.reserve(1), tokens.reserve(estimatedTokens));
+        long pause = pausedUntilNanos.get() - System.nanoTime();
+        return Math.max(wait, pause);
+    }
+
+    void refundTokens(double n) {
+        if (n > 0) tokens.refund(n);
+    }
+
+    /** Holds every new call until {@code d} from now (a Retry-After, or a spent window). */
+    void pauseFor(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        pausedUntilNanos.accumulateAndGet(until, Math::max);
+    }
+
+    /** Learns from the rate-limit headers of an answer. */
+    void observe(RateLimits r) {
+        if (!rpmConfigured && r.limitRequests().isPresent() && r.limitRequests().getAsLong() > 0) {
+            double rate = r.limitRequests().getAsLong() / 60.0;
+            if (requests.rate() != rate) requests.setRate(rate, 1);
+        }
+        if (!tpmConfigured && r.limitTokens().isPresent() && r.limitTokens().getAsLong() > 0) {
+            double rate = r.limitTokens().getAsLong() / 60.0;
+            if (tokens.rate() != rate) tokens.setRate(rate, Math.max(1, rate));
+        }
+        if (r.remainingRequests().isPresent() && r.remainingRequests().getAsLong() <= 0 && r.resetRequests().isPresent()) {
+            pauseFor(r.resetRequests().get());
+        }
+        if (r.remainingTokens().isPresent() && r.remainingTokens().getAsLong() <= 0 && r.resetTokens().isPresent()) {
+            pauseFor(r.resetTokens().get());
+        }
+    }
+
+    /** A successful call earns a fraction of a retry. */
+    synchronized void earnRetry() {
+        retryAllowance = Math.min(retryAllowance + limits.retryBudgetRatio(), 10 + 1000 * limits.retryBudgetRatio());
+    }
+
+    /** Takes one retry from the budget; false when the budget is spent. */
+    synchronized boolean spendRetry() {
+        if (retryAllowance < 1) return false;
+        retryAllowance -= 1;
+        return true;
+    }
+}

@@ -1,0 +1,99 @@
+package cai4j.scheduler;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.model.ModelSpec;
+import cai4j.model.Usage;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The price table: USD per million input, output and cached-input tokens, per {@code provider:model}.
+ * The built-in table ({@code cai4j/scheduler/prices.json}) covers common hosted models; a user file in
+ * the same format adds or replaces entries. A model is priced by the longest key that prefixes its
+ * spec, so {@code openai:gpt-4o-mini-2024-07-18} finds {@code openai:gpt-4o-mini}.
+ */
+public final class Prices {
+
+    /** Prices of one model, USD per million tokens. */
+    public record Price(double input, double output, double cached) {
+        public double cost(Usage u) {
+            long uncached = Math.max(0, u.inputTokens() - u.cachedTokens());
+            return (uncached * input + u.cachedTokens() * cached + u.outputTokens() * output) / 1_000_000.0;
+        }
+    }
+
+    private final TreeMap<String, Price> table;
+
+    private Prices(TreeMap<String, Price> table) {
+        this.table = table;
+    }
+
+    /** The built-in table. */
+    public static Prices builtIn() {
+        try (InputStream in = Prices.class.getResourceAsStream("/cai4j/scheduler/prices.json")) {
+            return new Prices(parse(Json.MAPPER.readTree(in), "the built-in price table"));
+        } catch (IOException e) {
+            throw new IllegalStateException("the built-in price table cannot be read", e);
+        }
+    }
+
+    /** No prices at all: every call counts as free. */
+    public static Prices none() {
+        return new Prices(new TreeMap<>());
+    }
+
+    /** This table with the entries of a user's JSON file added or replaced. */
+    public Prices with(Path file) {
+        try {
+            TreeMap<String, Price> t = new TreeMap<>(table);
+            t.putAll(parse(Json.MAPPER.readTree(Files.readString(file)), file.toString()));
+            return new Prices(t);
+        } catch (IOException e) {
+            throw new InputError("Cannot read the price table " + file + ": " + e.getMessage() + ".");
+        }
+    }
+
+    /** This table with one entry added or replaced. */
+    public Prices with(String spec, Price price) {
+        TreeMap<String, Price> t = new TreeMap<>(table);
+        t.put(spec, price);
+        return new Prices(t);
+    }
+
+    private static TreeMap<String, Price> parse(JsonNode root, String where) {
+        if (root == null || !root.isObject()) throw new InputError(where + " is not a JSON object of provider:model -> {input, output, cached}.");
+        TreeMap<String, Price> t = new TreeMap<>();
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            if (e.getKey().startsWith("_")) continue;
+            JsonNode p = e.getValue();
+            if (!p.path("input").isNumber() || !p.path("output").isNumber()) {
+                throw new InputError(where + " entry '" + e.getKey() + "' needs numeric \"input\" and \"output\" prices (USD per million tokens).");
+            }
+            double in = p.get("input").asDouble();
+            t.put(e.getKey(), new Price(in, p.get("output").asDouble(), p.path("cached").asDouble(in)));
+        }
+        return t;
+    }
+
+    /** The price of a model, if the table knows it. */
+    public Optional<Price> price(ModelSpec spec) {
+        String key = spec.provider() + ":" + spec.model();
+        for (Map.Entry<String, Price> e = table.floorEntry(key); e != null; e = table.lowerEntry(e.getKey())) {
+            if (key.startsWith(e.getKey())) return Optional.of(e.getValue());
+            if (!e.getKey().startsWith(spec.provider() + ":")) break; // past this provider's entries
+        }
+        return Optional.empty();
+    }
+
+    /** The cost of a call in USD; 0 when the model has no price. */
+    public double cost(ModelSpec spec, Usage usage) {
+        return price(spec).map(p -> p.cost(usage)).orElse(0.0);
+    }
+}
