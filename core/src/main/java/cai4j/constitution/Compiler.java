@@ -28,6 +28,13 @@ public final class Compiler {
 
     public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
 
+    /**
+     * Documents of very many short lines are refused before parsing: a syntax tree of millions of
+     * tiny list items would take gigabytes, while a constitution of half a million lines is
+     * already far beyond any written by hand.
+     */
+    public static final int MAX_LINES = 500_000;
+
     /** Formats in the order they are tried; plain text accepts anything and comes last. */
     private static final List<Format> FORMATS = List.of(new MarkdownFormat(), new PrincipleListFormat(), new PlainTextFormat());
 
@@ -93,6 +100,10 @@ public final class Compiler {
         if (text.startsWith("\uFEFF")) text = text.substring(1);
         text = text.replace("\r\n", "\n").replace('\r', '\n');
         if (text.isBlank()) throw new InputError(file + " is empty.");
+        long lines = text.chars().filter(c -> c == '\n').count();
+        if (lines > MAX_LINES) {
+            throw new InputError(file + " has " + lines + " lines, more than the " + MAX_LINES + " a constitution may have; split it into several documents.");
+        }
         return new Source(file, text, Ids.sha256(bytes));
     }
 

@@ -112,6 +112,13 @@ class BadInputTest {
     }
 
     @Test
+    void millionsOfTinyItemsAreRefusedBeforeParsing() throws IOException {
+        Path f = file("tiny.md", "- a\n".repeat(Compiler.MAX_LINES + 1));
+        assertThatThrownBy(() -> Compiler.compile(f)).isInstanceOf(InputError.class)
+                .hasMessageContaining("500001 lines").hasMessageContaining("split it");
+    }
+
+    @Test
     void nestedQuotesAreWalked() throws IOException {
         Path f = file("nested.md", ">".repeat(100) + " Be kind.\n");
         assertThat(Compiler.compile(f).rules()).extracting(Clause::text).containsExactly("Be kind.");
