@@ -215,4 +215,29 @@ class RoadTest {
                     .isInstanceOf(InputError.class).hasMessageContaining("OPENAI_API_KEY");
         }
     }
+
+    @Test
+    void anthropicCallsCacheTheSystemPromptAndAreClassifiedLikeOpenAi() throws Exception {
+        String constitution = "Be honest and harmless. ".repeat(200);
+        try (TestServer server = TestServer.start().answering(c -> "ok " + c.lastUser()); Road road = Road.open(run, config())) {
+            LanguageModel m = road.model(server.anthropicSpec("claude-test"));
+            List<ChatRequest> rs = new ArrayList<>();
+            for (int i = 0; i < 5; i++) rs.add(ChatRequest.of(List.of(Message.system(constitution), Message.user("q" + i))));
+            Completion first = m.complete(rs.get(0));
+            List<Object> rest = runAll(m, rs.subList(1, 5));
+            assertThat(first.text()).isEqualTo("ok q0");
+            assertThat(first.usage().cachedTokens()).isZero();
+            assertThat(rest).allSatisfy(r -> assertThat(((Completion) r).usage().cachedTokens()).isEqualTo(first.usage().inputTokens() - 5));
+            assertThat(server.calls().getFirst().body().path("system").get(0).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
+            assertThat(server.calls().getFirst().apiKey()).isEqualTo(KEY);
+        }
+        try (TestServer server = TestServer.start().requireKey("other"); Road road = Road.open(run.resolve("a401"), config())) {
+            assertThatThrownBy(() -> road.model(server.anthropicSpec("claude-test")).complete(ask("x")))
+                    .hasMessage("The Anthropic-compatible server at " + server.anthropicBaseUrl() + " rejected the API key in ANTHROPIC_API_KEY (401); check the key.");
+        }
+        try (TestServer server = TestServer.start().faults(TestServer.randomTransientFaults(0.2, 11)); Road road = Road.open(run.resolve("flaky"), config())) {
+            assertThat(runAll(road.model(server.anthropicSpec("claude-test")), requests(50))).allSatisfy(r -> assertThat(r).isInstanceOf(Completion.class));
+            assertThat(server.answered()).isEqualTo(50);
+        }
+    }
 }
