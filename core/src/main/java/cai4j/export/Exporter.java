@@ -79,7 +79,7 @@ public final class Exporter {
 
         Path trainFile = req.output().orElse(req.runDir().resolve("export").resolve(format.name()).resolve("train." + format.extension()));
         Path dir = trainFile.toAbsolutePath().getParent();
-        Path testFile = dir.resolve(testName(trainFile.getFileName().toString(), format.extension()));
+        Path testFile = trainFile.resolveSibling(testName(trainFile.getFileName().toString(), format.extension()));
         format.write(train, trainFile);
         Optional<Path> testOut = Optional.empty();
         if (req.split().fraction() > 0) {

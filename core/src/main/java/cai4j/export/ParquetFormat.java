@@ -81,6 +81,7 @@ final class ParquetFormat implements ExportFormat {
                     .build()) {
                 for (Row r : rows) w.write(group(groups, r));
             }
+            cai4j.Json.readableByAll(tmp);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
