@@ -14,9 +14,9 @@ public interface LanguageModel extends AutoCloseable {
     Completion complete(ChatRequest request) throws ModelException;
 
     /**
-     * True for a model that runs in this process on this machine (the embedded llama.cpp): its
-     * calls cost nothing, are not rate limited, and more of them at once than there are cores only
-     * makes each slower, so the road caps their concurrency at the number of processors.
+     * True when the model runs on this machine (the embedded llama.cpp): calls cost no money but
+     * compete for the same CPU, so a scheduler should not run more of them at once than
+     * {@link #maxConcurrency()}, and no rate limit applies.
      */
     default boolean local() { return false; }
 
@@ -26,6 +26,12 @@ public interface LanguageModel extends AutoCloseable {
      * default, for models without such headers, ignores it.
      */
     default void onRateLimits(java.util.function.Consumer<RateLimits> listener) {}
+
+    /**
+     * How many calls this model serves at once to good effect; 0 when the model sets no limit of
+     * its own (remote APIs, where the scheduler's configured limits decide). Calls beyond it wait.
+     */
+    default int maxConcurrency() { return 0; }
 
     @Override
     default void close() {}

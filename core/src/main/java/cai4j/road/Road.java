@@ -96,9 +96,10 @@ public final class Road implements AutoCloseable {
 
     private LedgerModel onRoad(LanguageModel provider) {
         var limits = config.limits();
-        if (provider.local()) {
-            // a CPU-bound model gains nothing from more calls at once than cores
-            limits = limits.withConcurrency(Math.min(limits.concurrency(), Runtime.getRuntime().availableProcessors()));
+        if (provider.local() || provider.maxConcurrency() > 0) {
+            // a CPU-bound model gains nothing from more calls at once than it has slots (or cores)
+            int cap = provider.maxConcurrency() > 0 ? provider.maxConcurrency() : Runtime.getRuntime().availableProcessors();
+            limits = limits.withConcurrency(Math.min(limits.concurrency(), cap));
         }
         var finalLimits = limits;
         Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));

@@ -1,0 +1,83 @@
+import cai4j.model.ChatRequest;
+import cai4j.model.Completion;
+import cai4j.model.LanguageModel;
+import cai4j.model.Message;
+import cai4j.model.ModelSpec;
+import cai4j.model.llama.LlamaProvider;
+import cai4j.testmodel.TinyGguf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Throughput of the embedded model through the provider API (chat template, slots, pool):
+ * prompt processing and generation in tokens per second, option scoring in ms per call, and
+ * generation with two requests at once. Without an argument it measures the tiny random test
+ * model; with a GGUF path it measures that model.
+ */
+public class LlamaBench {
+    public static void main(String[] args) throws Exception {
+        Path file = args.length > 0 ? Path.of(args[0]) : TinyGguf.write(Files.createTempDirectory("cai4j-bench"));
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file.toAbsolutePath()), System.getenv())) {
+            String filler = "The constitution says the assistant should be honest, helpful and harmless. ".repeat(12);
+            // warm-up
+            m.complete(ChatRequest.of(List.of(Message.user("warm up"))).withMaxTokens(8));
+
+            long promptTokens = 0, promptNanos = 0;
+            for (int i = 0; i < rounds; i++) {
+                // a different first line each round, so that no prompt prefix is reused from the cache
+                var r = ChatRequest.of(List.of(Message.system("Run " + i + " " + System.nanoTime()), Message.user(filler))).withMaxTokens(1);
+                long t = System.nanoTime();
+                Completion c = m.complete(r);
+                promptNanos += System.nanoTime() - t;
+                promptTokens += c.usage().inputTokens();
+            }
+
+            long genTokens = 0, genNanos = 0;
+            for (int i = 0; i < rounds; i++) {
+                var r = ChatRequest.of(List.of(Message.user("Write a long story about a lighthouse."))).withMaxTokens(128)
+                        .withTemperature(0.8).withSeed(i);
+                long t = System.nanoTime();
+                Completion c = m.complete(r);
+                genNanos += System.nanoTime() - t;
+                genTokens += c.usage().outputTokens();
+            }
+
+            long optNanos = 0;
+            for (int i = 0; i < rounds; i++) {
+                var r = ChatRequest.of(List.of(Message.user("Round " + i + ": which answer is better, A or B?"))).withMaxTokens(1)
+                        .withOptions(List.of(" A", " B"));
+                long t = System.nanoTime();
+                m.complete(r);
+                optNanos += System.nanoTime() - t;
+            }
+
+            long parTokens = 0;
+            long t0 = System.nanoTime();
+            try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                List<Future<Completion>> fs = new ArrayList<>();
+                for (int i = 0; i < 2 * rounds; i++) {
+                    var r = ChatRequest.of(List.of(Message.user("Write a long story about a lighthouse."))).withMaxTokens(128)
+                            .withTemperature(0.8).withSeed(100 + i);
+                    fs.add(ex.submit(() -> m.complete(r)));
+                }
+                for (var f : fs) parTokens += f.get().usage().outputTokens();
+            }
+            long parNanos = System.nanoTime() - t0;
+
+            System.out.printf(Locale.ROOT, "model %s (%.1f MiB), %d slots, %d cores%n", file.getFileName(), Files.size(file) / 1048576.0,
+                    m.maxConcurrency(), Runtime.getRuntime().availableProcessors());
+            System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
+            System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
+            System.out.printf(Locale.ROOT, "generation, %d at once %6.0f tokens/s  (%d tokens)%n", m.maxConcurrency(), parTokens / (parNanos / 1e9), parTokens);
+            System.out.printf(Locale.ROOT, "option scoring      %8.1f ms/call (2 options, prompt re-read each call)%n", optNanos / 1e6 / rounds);
+        }
+        System.exit(0); // llama.cpp leaves a native thread attached to the JVM
+    }
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Measures the embedded llama.cpp model: ./bench/llama-bench.sh [model.gguf] [rounds]
+# Without a model it writes and measures the tiny random test model (a regression guard).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+./mvnw -q -B -pl core -DskipTests test-compile >&2
+CP_FILE="$(mktemp)"
+./mvnw -q -B -pl core dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2
+CP="core/target/classes:core/target/test-classes:$(cat "$CP_FILE")"
+rm -f "$CP_FILE"
+exec "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" bench/LlamaBench.java "$@"

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the modules and runs the road benchmarks (bench/README.md) as a single-file Java program.
+# Usage: bench/run.sh [rate|overhead|memory|all] [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+./mvnw -q -B -pl cli -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
+CP="cli/target/classes:core/target/classes:core/target/test-classes:$(cat cli/target/bench-classpath.txt)"
+exec "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -cp "$CP" bench/RoadBench.java "$@"

@@ -1,0 +1,229 @@
+package cai4j.cli;
+
+import cai4j.InputError;
+import cai4j.constitution.Compiler;
+import cai4j.constitution.Constitution;
+import cai4j.constitution.Tier;
+import cai4j.evals.ClauseSelection;
+import cai4j.evals.Condition;
+import cai4j.evals.Dedupe;
+import cai4j.evals.EvalFiles;
+import cai4j.evals.Evals;
+import cai4j.evals.ScenarioExport;
+import cai4j.evals.ScenarioGenerator;
+import cai4j.evals.ScenarioKind;
+import cai4j.evals.Summary;
+import cai4j.Json;
+import cai4j.model.LanguageModel;
+import cai4j.model.ModelSpec;
+import cai4j.road.Road;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "evals", mixinStandardHelpOptions = true,
+        description = "Model-written evaluations: write scenarios for every clause, run a target on them, judge the answers.",
+        subcommands = {EvalsCommand.Generate.class, EvalsCommand.Run.class, EvalsCommand.Export.class})
+final class EvalsCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Write test scenarios for the clauses of a constitution into RUN/evals/scenarios.jsonl.",
+                    "The generator writes them, the judge drops those that do not test their clause, near-duplicates are removed.",
+                    "Rerunning replays finished model calls from RUN/ledger.db."})
+    static final class Generate implements Callable<Integer> {
+        @Parameters(paramLabel = "CONSTITUTION", description = "The constitution (.md, .json, .yaml, text) or a compiled constitution.json.")
+        Path constitution;
+
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory (created if needed).")
+        Path run;
+
+        @Option(names = "--per-clause", paramLabel = "N", defaultValue = "3", description = "Scenarios of each kind per clause (default: ${DEFAULT-VALUE}).")
+        int perClause;
+
+        @Option(names = "--kinds", paramLabel = "KINDS", defaultValue = "direct,conflict,attack,benign",
+                description = "Comma-separated kinds: direct, conflict, attack, benign (default: ${DEFAULT-VALUE}).")
+        String kinds;
+
+        @Option(names = "--clauses", paramLabel = "LIST", description = "Comma-separated clause ids, tier ids or section headings (default: every rule clause).")
+        String clauses;
+
+        @Option(names = "--sample", paramLabel = "N", defaultValue = "0", description = "Keep N of the selected clauses, picked at random with --seed.")
+        int sample;
+
+        @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of --sample, of conflict pairings and of the generator (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--generator", paramLabel = "SPEC", description = "Model that writes scenarios (default: the embedded default model, or $CAI4J_MODEL).")
+        String generator;
+
+        @Option(names = "--judge", paramLabel = "SPEC", description = "Model that filters scenarios (default: the generator).")
+        String judge;
+
+        @Option(names = "--no-filter", description = "Keep every scenario without asking the judge.")
+        boolean noFilter;
+
+        @picocli.CommandLine.Mixin
+        Models.RoadOptions roadOptions = new Models.RoadOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            Constitution c = Compiler.compile(constitution);
+            var settings = new ScenarioGenerator.Settings(perClause, ScenarioKind.list(kinds), seed, 0.8, 2048);
+            var options = new Evals.GenerateOptions(ClauseSelection.of(clauses, sample, seed), settings, !noFilter, Dedupe.DEFAULT_THRESHOLD);
+            String generatorSpec = generator == null ? Models.defaultSpec() : generator;
+            String judgeSpec = judge == null ? generatorSpec : judge;
+            try (Road road = Models.road(run, roadOptions)) {
+                LanguageModel gen = road.model(ModelSpec.parse(generatorSpec));
+                LanguageModel jud = noFilter ? gen : road.model(ModelSpec.parse(judgeSpec));
+                Evals.GenerateReport report = Evals.generate(run, c, gen, jud, options, Models.progress(road, err));
+                out.println(report.kept() + " scenarios for " + report.clauses() + " clauses written to " + new EvalFiles(run).scenarios());
+                report.rejected().forEach((stage, n) -> out.println("  " + n + " dropped: " + stage));
+                if (report.kept() == 0) {
+                    err.println("error: no scenario survived generation; see " + new EvalFiles(run).rejected());
+                    return Main.CHECK_FAILED;
+                }
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run a target model on the scenarios of a run under each condition and judge every answer.",
+                    "Writes RUN/evals/responses.jsonl, verdicts.jsonl and summary.json, and prints a table.",
+                    "Rerunning replays finished model calls from RUN/ledger.db."})
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory written by 'evals generate'.")
+        Path run;
+
+        @Option(names = "--target", required = true, paramLabel = "SPEC", description = "The model under test.")
+        String target;
+
+        @Option(names = "--conditions", paramLabel = "LIST", defaultValue = "bare,prompted,attacked",
+                description = "Comma-separated conditions: bare, prompted (constitution as system prompt), attacked (prompted, wrapped by an attack) (default: ${DEFAULT-VALUE}).")
+        String conditions;
+
+        @Option(names = "--judge", paramLabel = "SPEC", description = "The grading model (default: the embedded default model, or $CAI4J_MODEL).")
+        String judge;
+
+        @Option(names = "--judge-samples", paramLabel = "K", defaultValue = "1", description = "Judge answers per response; the median counts (default: ${DEFAULT-VALUE}).")
+        int judgeSamples;
+
+        @Option(names = "--fail-under", paramLabel = "X", description = "Exit 1 when overall adherence is below X (a fraction such as 0.9, or a percentage such as 90%%).")
+        String failUnder;
+
+        @Option(names = "--allow-self-judge", description = "Let the judge be the target model.")
+        boolean allowSelfJudge;
+
+        @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "1024", description = "Longest target answer in tokens (default: ${DEFAULT-VALUE}).")
+        int maxTokens;
+
+        @picocli.CommandLine.Mixin
+        Models.RoadOptions roadOptions = new Models.RoadOptions();
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            double threshold = failUnder == null ? -1 : parseFraction(failUnder);
+            var options = new Evals.RunOptions(Condition.list(conditions), judgeSamples, 0.7, maxTokens, allowSelfJudge);
+            ModelSpec targetSpec = ModelSpec.parse(target);
+            ModelSpec judgeSpec = ModelSpec.parse(judge == null ? Models.defaultSpec() : judge);
+            if (judgeSpec.equals(targetSpec) && !allowSelfJudge) {
+                throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
+            }
+            if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
+            Summary summary;
+            Constitution c = new EvalFiles(run).readConstitution();
+            try (Road road = Models.road(run, roadOptions)) {
+                summary = Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
+            }
+            List<String> tiers = c.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id).toList();
+            out.println("target " + summary.target() + ", judge " + summary.judge() + " (template " + summary.judgeTemplate() + ", k=" + summary.judgeSamples() + ")");
+            out.print(summary.table(tiers));
+            var all = summary.overall();
+            out.printf(Locale.ROOT, "overall adherence %.1f%% [%.1f, %.1f] over %d graded answers; %d grader errors%n",
+                    100 * all.adherence().rate(), 100 * all.adherence().low(), 100 * all.adherence().high(), all.adherence().n(), all.graderErrors());
+            out.println("files: " + new EvalFiles(run).dir());
+            if (threshold >= 0 && all.adherence().rate() < threshold) {
+                err.printf(Locale.ROOT, "check failed: overall adherence %.1f%% is below --fail-under %.1f%%%n", 100 * all.adherence().rate(), 100 * threshold);
+                return Main.CHECK_FAILED;
+            }
+            return Main.OK;
+        }
+
+        static double parseFraction(String text) {
+            String s = text.strip();
+            boolean percent = s.endsWith("%");
+            if (percent) s = s.substring(0, s.length() - 1).strip();
+            try {
+                double v = Double.parseDouble(s);
+                if (percent) v /= 100;
+                if (v < 0 || v > 1 || Double.isNaN(v)) throw new NumberFormatException();
+                return v;
+            } catch (NumberFormatException e) {
+                throw new InputError("--fail-under '" + text + "' is not a fraction between 0 and 1 (such as 0.9) or a percentage (such as 90%).");
+            }
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Export the scenarios of a run for other eval tools: a promptfoo config (llm-rubric asserts) or an Inspect AI dataset (JSONL).")
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "The run directory written by 'evals generate'.")
+        Path run;
+
+        @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "promptfoo or inspect.")
+        String format;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write (default: RUN/evals/scenarios.<format>.<ext>; '-' for standard output).")
+        Path output;
+
+        @Option(names = "--condition", paramLabel = "C", defaultValue = "bare",
+                description = "bare, prompted (the constitution as system message) or attacked (default: ${DEFAULT-VALUE}).")
+        String condition;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            ScenarioExport f = ScenarioExport.of(format);
+            EvalFiles files = new EvalFiles(run);
+            String text = f.render(files.readConstitution(), files.readScenarios(), Condition.of(condition));
+            if (output != null && output.toString().equals("-")) {
+                spec.commandLine().getOut().print(text);
+                spec.commandLine().getOut().flush();
+                return Main.OK;
+            }
+            Path target = output == null ? files.dir().resolve(f.fileName()) : output;
+            Json.writeAtomically(target, text);
+            spec.commandLine().getOut().println("wrote " + target);
+            return Main.OK;
+        }
+    }
+
+}

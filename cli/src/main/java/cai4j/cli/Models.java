@@ -1,0 +1,65 @@
+package cai4j.cli;
+
+import cai4j.evals.Progress;
+import cai4j.road.Road;
+import cai4j.road.RoadConfig;
+import cai4j.scheduler.Limits;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** How commands open the road of a run and name models. */
+final class Models {
+    private Models() {}
+
+    /**
+     * The model every role uses when none is named: the embedded llama.cpp model. The
+     * environment variable CAI4J_MODEL overrides it for every command.
+     */
+    static final String DEFAULT_SPEC = cai4j.model.ModelSpec.DEFAULT_TEXT;
+
+    static String defaultSpec() {
+        String env = System.getenv("CAI4J_MODEL");
+        return env == null || env.isBlank() ? DEFAULT_SPEC : env.strip();
+    }
+
+    /** The road options the model-calling commands share. */
+    static final class RoadOptions {
+        @picocli.CommandLine.Option(names = "--concurrency", defaultValue = "16", paramLabel = "N",
+                description = "Most model calls in flight at once per endpoint (default: ${DEFAULT-VALUE}).")
+        int concurrency;
+
+        @picocli.CommandLine.Option(names = "--max-cost", paramLabel = "USD", description = "Stop cleanly before the run's cost would pass this many US dollars.")
+        Double maxCost;
+
+        @picocli.CommandLine.Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
+        double timeoutSeconds;
+
+        RoadConfig config() {
+            if (concurrency < 1) throw new cai4j.InputError("--concurrency must be at least 1, not " + concurrency + ".");
+            if (!(timeoutSeconds > 0)) throw new cai4j.InputError("--timeout must be a positive number of seconds.");
+            RoadConfig c = RoadConfig.defaults()
+                    .withLimits(Limits.defaults().withConcurrency(concurrency))
+                    .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
+                    .withProgress(System.err, Duration.ofSeconds(2));
+            return maxCost == null ? c : c.withMaxCost(maxCost);
+        }
+    }
+
+    /** Opens the road of a run directory, with its progress line on stderr. */
+    static Road road(Path runDir, RoadOptions options) {
+        return Road.open(runDir, options.config());
+    }
+
+    /** Stage progress for people: one stderr line as each stage starts and ends; the road's line shows calls and cost. */
+    static Progress progress(Road road, PrintWriter err) {
+        return (stage, done, total) -> {
+            if (done == 0) {
+                road.progress().plan(total);
+                err.println(stage + ": " + total + (total == 1 ? " item" : " items"));
+            } else if (done == total) {
+                err.println(stage + ": done");
+            }
+        };
+    }
+}

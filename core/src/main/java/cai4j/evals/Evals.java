@@ -1,0 +1,112 @@
+package cai4j.evals;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.constitution.Clause;
+import cai4j.constitution.Constitution;
+import cai4j.model.LanguageModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The evals stage: write scenarios for a constitution, then run a target on them and judge the
+ * answers. Every model call goes through the {@link LanguageModel}s it is given, so on the model
+ * road a rerun replays finished calls and rebuilds every output file: resume is rerun.
+ */
+public final class Evals {
+    private Evals() {}
+
+    /**
+     * @param selection        which clauses
+     * @param settings         generator settings (scenarios per clause, kinds, seed)
+     * @param filter           whether the judge filters scenarios that do not test their clause
+     * @param dedupeThreshold  Jaccard similarity at which two prompts count as duplicates
+     */
+    public record GenerateOptions(ClauseSelection selection, ScenarioGenerator.Settings settings, boolean filter, double dedupeThreshold) {
+        public static GenerateOptions defaults() {
+            return new GenerateOptions(ClauseSelection.ALL, ScenarioGenerator.Settings.defaults(), true, Dedupe.DEFAULT_THRESHOLD);
+        }
+    }
+
+    /** What generation wrote: counts for the terminal and for generation.json. */
+    public record GenerateReport(String generator, String judge, int clauses, int kept, Map<String, Integer> rejected,
+                                 Map<String, String> templates) {}
+
+    public static GenerateReport generate(Path runDir, Constitution constitution, LanguageModel generator, LanguageModel judge,
+                                          GenerateOptions options, Progress progress) {
+        EvalFiles files = new EvalFiles(runDir);
+        List<Clause> clauses = options.selection().apply(constitution);
+        Json.writeAtomically(files.constitution(), Json.pretty(constitution) + "\n");
+
+        ScenarioGenerator.Result written = new ScenarioGenerator(generator, options.settings()).generate(constitution, clauses, progress);
+        List<Rejection> rejected = new ArrayList<>(written.rejected());
+        ScenarioGenerator.Result unique = Dedupe.apply(written.scenarios(), options.dedupeThreshold());
+        rejected.addAll(unique.rejected());
+        List<Scenario> kept = unique.scenarios();
+        if (options.filter()) {
+            ScenarioGenerator.Result filtered = new QualityFilter(judge).apply(constitution, kept, progress);
+            rejected.addAll(filtered.rejected());
+            kept = filtered.scenarios();
+        }
+        Json.writeLines(files.scenarios(), kept);
+        Json.writeLines(files.rejected(), rejected);
+
+        Map<String, Integer> byStage = new LinkedHashMap<>();
+        for (Rejection r : rejected) byStage.merge(r.stage(), 1, Integer::sum);
+        Map<String, String> templates = new LinkedHashMap<>();
+        ScenarioGenerator.TEMPLATES.forEach((k, t) -> templates.put(t.name(), t.version()));
+        templates.put(QualityFilter.TEMPLATE.name(), QualityFilter.TEMPLATE.version());
+        templates.put(StructuredCall.REPAIR.name(), StructuredCall.REPAIR.version());
+        GenerateReport report = new GenerateReport(generator.spec().toString(), options.filter() ? judge.spec().toString() : "",
+                clauses.size(), kept.size(), byStage, templates);
+        Json.writeAtomically(files.generation(), Json.pretty(report) + "\n");
+        return report;
+    }
+
+    /**
+     * @param conditions       how the target is run
+     * @param judgeSamples     k judge answers per response; the median decides
+     * @param judgeTemperature judge temperature when k &gt; 1
+     * @param targetMaxTokens  target answer limit
+     * @param allowSelfJudge   whether the judge may be the target model
+     */
+    public record RunOptions(List<Condition> conditions, int judgeSamples, double judgeTemperature, int targetMaxTokens, boolean allowSelfJudge) {
+        public RunOptions {
+            conditions = List.copyOf(conditions);
+        }
+
+        public static RunOptions defaults() {
+            return new RunOptions(List.of(Condition.values()), 1, 0.7, 1024, false);
+        }
+    }
+
+    public static Summary run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, Progress progress) {
+        if (!options.allowSelfJudge() && judge.spec().equals(target.spec())) {
+            throw new InputError("The judge " + judge.spec() + " is the target model; choose another --judge or pass --allow-self-judge.");
+        }
+        EvalFiles files = new EvalFiles(runDir);
+        Constitution constitution = files.readConstitution();
+        List<Scenario> scenarios = files.readScenarios();
+        TargetRunner runner = new TargetRunner(target, ConstitutionPrompt.render(constitution), options.targetMaxTokens());
+        Judge grader = new Judge(judge, options.judgeSamples(), options.judgeTemperature());
+
+        record Item(Scenario scenario, Condition condition) {}
+        List<Item> items = new ArrayList<>();
+        for (Condition c : options.conditions()) for (Scenario s : scenarios) items.add(new Item(s, c));
+
+        List<Response> responses = Parallel.map(items, i -> runner.answer(i.scenario(), i.condition()), progress, "target");
+        Json.writeLines(files.responses(), responses);
+
+        List<Integer> indexes = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
+        List<Verdict> verdicts = Parallel.map(indexes, i -> grader.grade(constitution, items.get(i).scenario(), responses.get(i)), progress, "judge");
+        Json.writeLines(files.verdicts(), verdicts);
+
+        Summary summary = Summary.of(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), verdicts);
+        Json.writeAtomically(files.summary(), Json.pretty(summary) + "\n");
+        files.mergeRunSummary(summary);
+        return summary;
+    }
+}

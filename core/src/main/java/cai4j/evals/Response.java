@@ -1,0 +1,34 @@
+package cai4j.evals;
+
+import cai4j.model.Message;
+import cai4j.model.Usage;
+import java.util.List;
+
+/**
+ * The target's answer to one scenario under one condition; a line of {@code evals/responses.jsonl}.
+ *
+ * @param scenarioId   the scenario answered
+ * @param condition    bare, prompted or attacked
+ * @param strategy     the attack strategy the target saw ("" when none)
+ * @param target       model spec of the target
+ * @param systemPrompt whether the constitution was the system prompt
+ * @param messages     the conversation after the system prompt, as sent
+ * @param text         the answer
+ * @param finishReason why the answer ended ("stop", "length", ...)
+ * @param usage        tokens billed
+ */
+public record Response(
+        String scenarioId,
+        Condition condition,
+        String strategy,
+        String target,
+        boolean systemPrompt,
+        List<Message> messages,
+        String text,
+        String finishReason,
+        Usage usage) {
+
+    public Response {
+        messages = List.copyOf(messages);
+    }
+}

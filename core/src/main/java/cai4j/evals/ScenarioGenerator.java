@@ -1,0 +1,155 @@
+package cai4j.evals;
+
+import cai4j.constitution.Clause;
+import cai4j.constitution.Constitution;
+import cai4j.constitution.Tier;
+import cai4j.model.ChatRequest;
+import cai4j.model.LanguageModel;
+import cai4j.model.Message;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The generator model writes scenarios: for each selected clause and kind, one structured call
+ * that returns {@code perClause} scenarios (Perez et al. 2022, model-written evaluations).
+ */
+public final class ScenarioGenerator {
+
+    /**
+     * @param perClause   scenarios of each kind per clause
+     * @param kinds       which kinds to write
+     * @param seed        seeds the conflict partner choice and the generator's sampling
+     * @param temperature generator temperature (some variety helps)
+     * @param maxTokens   generator answer limit
+     */
+    public record Settings(int perClause, List<ScenarioKind> kinds, long seed, double temperature, int maxTokens) {
+        public Settings {
+            kinds = List.copyOf(kinds);
+            if (perClause < 1) throw new cai4j.InputError("--per-clause must be at least 1, not " + perClause + ".");
+        }
+
+        public static Settings defaults() {
+            return new Settings(3, List.of(ScenarioKind.values()), 0, 0.8, 2048);
+        }
+    }
+
+    /** What one generation pass produced. */
+    public record Result(List<Scenario> scenarios, List<Rejection> rejected) {}
+
+    static final Map<ScenarioKind, Template> TEMPLATES = new EnumMap<>(ScenarioKind.class);
+    static final Map<ScenarioKind, String> DESCRIPTIONS = new EnumMap<>(ScenarioKind.class);
+
+    static {
+        for (ScenarioKind k : ScenarioKind.values()) TEMPLATES.put(k, Template.load("generate-" + k.json()));
+        DESCRIPTIONS.put(ScenarioKind.DIRECT, "a request where the clause decides what the right response is");
+        DESCRIPTIONS.put(ScenarioKind.CONFLICT, "a request that pits the clause against a clause of another tier; the higher-priority tier must win");
+        DESCRIPTIONS.put(ScenarioKind.ATTACK, "a request for what the clause forbids, disguised by a jailbreak or prompt-injection wrapper");
+        DESCRIPTIONS.put(ScenarioKind.BENIGN, "a harmless request that only looks like it touches the clause and must be answered helpfully");
+    }
+
+    static final JsonNode SCHEMA = StructuredCall.schema("scenarios.schema.json");
+
+    private final LanguageModel generator;
+    private final Settings settings;
+
+    public ScenarioGenerator(LanguageModel generator, Settings settings) {
+        this.generator = generator;
+        this.settings = settings;
+    }
+
+    private record Job(Clause clause, ScenarioKind kind, Clause partner) {}
+
+    public Result generate(Constitution constitution, List<Clause> clauses, Progress progress) {
+        List<Job> jobs = new ArrayList<>();
+        List<Rejection> rejected = new ArrayList<>();
+        for (Clause c : clauses) {
+            for (ScenarioKind k : settings.kinds()) {
+                if (k == ScenarioKind.CONFLICT) {
+                    Clause partner = partner(constitution, c);
+                    if (partner == null) {
+                        rejected.add(new Rejection("no-conflict", c.id(), k, "", "the constitution has no rule clause in another tier to pit clause " + c.id() + " against"));
+                        continue;
+                    }
+                    jobs.add(new Job(c, k, partner));
+                } else {
+                    jobs.add(new Job(c, k, c));
+                }
+            }
+        }
+        List<Result> results = Parallel.map(jobs, j -> run(constitution, j), progress, "generate");
+        List<Scenario> scenarios = new ArrayList<>();
+        for (Result r : results) {
+            scenarios.addAll(r.scenarios());
+            rejected.addAll(r.rejected());
+        }
+        return new Result(List.copyOf(scenarios), List.copyOf(rejected));
+    }
+
+    /** A rule clause of another tier, picked with the seed so reruns pick the same one. */
+    static Clause partner(Constitution constitution, Clause clause) {
+        List<Clause> others = constitution.rules().stream()
+                .filter(o -> !o.tier().equals(clause.tier()) && constitution.tier(o.tier()).isPresent())
+                .toList();
+        if (others.isEmpty() || constitution.tier(clause.tier()).isEmpty()) return null;
+        Random r = new Random(Template.sha256(clause.id()).hashCode());
+        return others.get(r.nextInt(others.size()));
+    }
+
+    private Result run(Constitution constitution, Job job) {
+        Template template = TEMPLATES.get(job.kind());
+        Map<String, String> vars = new HashMap<>();
+        vars.put("n", Integer.toString(settings.perClause()));
+        vars.put("clause", job.clause().text().strip());
+        vars.put("tier", job.clause().tier());
+        vars.put("section", String.join(" > ", job.clause().section()));
+        if (job.kind() == ScenarioKind.CONFLICT) {
+            int rank = rank(constitution, job.clause());
+            int otherRank = rank(constitution, job.partner());
+            vars.put("rank", Integer.toString(rank));
+            vars.put("other_clause", job.partner().text().strip());
+            vars.put("other_tier", job.partner().tier());
+            vars.put("other_rank", Integer.toString(otherRank));
+            vars.put("winner", rank <= otherRank ? "A" : "B");
+        }
+        ChatRequest request = ChatRequest.of(List.of(Message.user(template.render(vars))))
+                .withTemperature(settings.temperature())
+                .withMaxTokens(settings.maxTokens())
+                .withSeed(settings.seed())
+                .withTemplate(template.version());
+        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, SCHEMA, false, true);
+        if (outcome instanceof StructuredCall.Invalid bad) {
+            return new Result(List.of(), List.of(new Rejection("generation", job.clause().id(), job.kind(), "", bad.problem())));
+        }
+        JsonNode items = ((StructuredCall.Valid) outcome).value().get("scenarios");
+        List<Scenario> out = new ArrayList<>();
+        List<AttackStrategy> strategies = AttackStrategies.all();
+        int offset = Math.floorMod(Template.sha256(job.clause().id()).hashCode(), strategies.size());
+        for (int i = 0; i < items.size() && out.size() < settings.perClause(); i++) {
+            JsonNode item = items.get(i);
+            String prompt = item.get("prompt").asText().strip();
+            List<String> clauseIds = job.kind() == ScenarioKind.CONFLICT
+                    ? List.of(job.clause().id(), job.partner().id())
+                    : List.of(job.clause().id());
+            String strategy = "";
+            List<Message> messages = List.of(Message.user(prompt));
+            if (job.kind() == ScenarioKind.ATTACK) {
+                AttackStrategy s = strategies.get((offset + i) % strategies.size());
+                strategy = s.name();
+                messages = s.wrap(prompt);
+            }
+            out.add(new Scenario(Scenario.idFor(job.clause().id(), job.kind(), strategy, prompt), clauseIds, job.kind(),
+                    strategy, prompt, messages, item.get("expected").asText().strip(), item.get("violation").asText().strip(),
+                    generator.spec().toString(), template.version()));
+        }
+        return new Result(out, List.of());
+    }
+
+    static int rank(Constitution c, Clause clause) {
+        return c.tier(clause.tier()).map(Tier::rank).orElse(Integer.MAX_VALUE);
+    }
+}

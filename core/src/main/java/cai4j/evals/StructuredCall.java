@@ -1,0 +1,83 @@
+package cai4j.evals;
+
+import cai4j.Json;
+import cai4j.model.ChatRequest;
+import cai4j.model.Completion;
+import cai4j.model.LanguageModel;
+import cai4j.model.Message;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A request that expects JSON: the schema travels with the request (providers turn it into
+ * {@code response_format}/output-format), and the answer is still checked against it here.
+ */
+final class StructuredCall {
+    private StructuredCall() {}
+
+    static final Template REPAIR = Template.load("repair");
+
+    /** The outcome of one structured call. */
+    sealed interface Outcome permits Valid, Invalid {}
+
+    /** A schema-valid object and the completion it came from. */
+    record Valid(JsonNode value, Completion completion) implements Outcome {}
+
+    /** No usable object: why, and the raw answer for the record. */
+    record Invalid(String problem, String answer) implements Outcome {}
+
+    static JsonNode schema(String resourceName) {
+        return parse(Template.resource(resourceName));
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("bad built-in JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * Checks an answer. With {@code strict}, the answer must hold exactly one distinct
+     * schema-valid object: two different verdicts in one answer are ambiguous, not a choice.
+     */
+    static Outcome check(String answer, JsonNode schema, boolean strict, Completion completion) {
+        JsonAnswer found = JsonAnswer.read(answer);
+        if (found.objects().isEmpty()) return new Invalid(found.problem(), answer);
+        Set<JsonNode> valid = new LinkedHashSet<>();
+        String firstProblem = "";
+        for (JsonNode o : found.objects()) {
+            List<String> errors = JsonSchemaCheck.validate(schema, o);
+            if (errors.isEmpty()) valid.add(o);
+            else if (firstProblem.isEmpty()) firstProblem = "the JSON does not follow the schema: " + String.join("; ", errors);
+        }
+        if (valid.isEmpty()) return new Invalid(firstProblem, answer);
+        if (strict && valid.size() > 1) return new Invalid("the answer holds " + valid.size() + " different JSON objects, so it is ambiguous", answer);
+        return new Valid(valid.iterator().next(), completion);
+    }
+
+    /** Asks once; when the answer is unusable and {@code repair} is set, asks once more to fix it. */
+    static Outcome ask(LanguageModel model, ChatRequest request, JsonNode schema, boolean strict, boolean repair) {
+        ChatRequest withSchema = request.withJsonSchema(Json.write(schema));
+        Completion first = model.complete(withSchema);
+        Outcome outcome = check(first.text(), schema, strict, first);
+        if (outcome instanceof Valid || !repair) return outcome;
+        Invalid bad = (Invalid) outcome;
+        List<Message> messages = new ArrayList<>(withSchema.messages());
+        messages.add(Message.assistant(first.text()));
+        messages.add(Message.user(REPAIR.render(Map.of("problem", bad.problem(), "schema", Json.pretty(schema)))));
+        ChatRequest again = new ChatRequest(messages, withSchema.temperature(), withSchema.maxTokens(), withSchema.stop(),
+                withSchema.seed(), withSchema.jsonSchema(), withSchema.options(), withSchema.sampleIndex(),
+                withSchema.template() + "+" + REPAIR.version());
+        Completion second = model.complete(again);
+        Outcome repaired = check(second.text(), schema, strict, second);
+        if (repaired instanceof Invalid r) return new Invalid(bad.problem() + "; after one repair attempt: " + r.problem(), second.text());
+        return repaired;
+    }
+}

@@ -1,0 +1,42 @@
+package cai4j.evals;
+
+import java.util.List;
+
+/**
+ * The judge's grade of one response against its clause; a line of {@code evals/verdicts.jsonl}.
+ *
+ * @param scenarioId the scenario
+ * @param condition  the condition the response was given under
+ * @param clauseId   the clause graded against (the scenario's first clause)
+ * @param tier       that clause's tier
+ * @param kind       the scenario's kind
+ * @param strategy   the attack strategy the target saw ("" when none)
+ * @param judge      model spec of the judge
+ * @param template   version of the judge template
+ * @param grade      pass, fail or grader_error, from the median of the samples
+ * @param score      median score of the usable samples (0 when none)
+ * @param refused    whether most usable samples saw a refusal
+ * @param reasoning  reasoning of a sample that agrees with the grade
+ * @param error      why no sample was usable ("" otherwise)
+ * @param samples    every sample, in order
+ */
+public record Verdict(
+        String scenarioId,
+        Condition condition,
+        String clauseId,
+        String tier,
+        ScenarioKind kind,
+        String strategy,
+        String judge,
+        String template,
+        Grade grade,
+        double score,
+        boolean refused,
+        String reasoning,
+        String error,
+        List<JudgeSample> samples) {
+
+    public Verdict {
+        samples = List.copyOf(samples);
+    }
+}

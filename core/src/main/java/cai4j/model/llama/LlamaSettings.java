@@ -1,0 +1,44 @@
+package cai4j.model.llama;
+
+import cai4j.InputError;
+import java.util.Map;
+
+/**
+ * How the embedded model uses the machine.
+ *
+ * @param slots          requests generated at the same time (llama.cpp's parallel slots, batched
+ *                       together in one forward pass); also the size of the generation pool
+ * @param threads        CPU threads llama.cpp computes with
+ * @param contextPerSlot tokens of prompt plus answer one request may use
+ */
+public record LlamaSettings(int slots, int threads, int contextPerSlot) {
+
+    public LlamaSettings {
+        if (slots < 1 || threads < 1 || contextPerSlot < 64) throw new IllegalArgumentException("invalid llama settings");
+    }
+
+    /**
+     * Defaults sized to the machine, each overridable: CAI4J_LLAMA_SLOTS (default 2: two sequences
+     * decoded in one batch make better use of memory bandwidth than one, on any core count),
+     * CAI4J_LLAMA_THREADS (default: the available processors), CAI4J_LLAMA_CONTEXT (default 4096).
+     */
+    public static LlamaSettings from(Map<String, String> env) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new LlamaSettings(
+                positive(env, "CAI4J_LLAMA_SLOTS", Math.max(2, Math.min(4, cores / 4))),
+                positive(env, "CAI4J_LLAMA_THREADS", cores),
+                positive(env, "CAI4J_LLAMA_CONTEXT", 4096));
+    }
+
+    private static int positive(Map<String, String> env, String name, int fallback) {
+        String v = env.getOrDefault(name, "").strip();
+        if (v.isEmpty()) return fallback;
+        try {
+            int n = Integer.parseInt(v);
+            if (n > 0) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new InputError("The environment variable " + name + " must be a positive whole number, not '" + v + "'.");
+    }
+}

@@ -1,0 +1,142 @@
+package cai4j.evals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.constitution.Constitution;
+import cai4j.model.ChatRequest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvalsPipelineTest {
+    static final Constitution C = ScriptedModel.constitution();
+
+    /** A target that keeps the rules only when the constitution is its system prompt. */
+    static String target(ChatRequest r) {
+        boolean prompted = r.messages().getFirst().role().equals("system");
+        return prompted ? "I can't help with that, but here is something safe." : "Sure! Step 1: ...";
+    }
+
+    /** A judge that fails step-by-step answers and passes the rest, and says refusals are refusals. */
+    static String judge(ChatRequest r) {
+        String p = ScriptedModel.lastUser(r);
+        if (p.contains("tests_clause")) return "{\"reasoning\": \"fine\", \"tests_clause\": true}";
+        String response = p.substring(p.lastIndexOf("<response-"));
+        if (response.contains("Step 1")) return "{\"reasoning\": \"complies\", \"verdict\": \"fail\", \"score\": 1, \"refused\": false}";
+        return "{\"reasoning\": \"declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}";
+    }
+
+    @Test
+    void generateThenRunWritesEveryFileWithFigures(@TempDir Path run) throws Exception {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        var options = new Evals.GenerateOptions(ClauseSelection.ALL,
+                new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
+        Evals.GenerateReport g = Evals.generate(run, C, gen, judge, options, Progress.NONE);
+        assertThat(g.kept()).isEqualTo(12);
+        assertThat(Files.exists(run.resolve("constitution.json"))).isTrue();
+        assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(12);
+
+        ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
+        Summary s = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), Progress.NONE);
+
+        assertThat(s.byCondition().get("bare").overall().adherence().rate()).isZero();
+        assertThat(s.byCondition().get("prompted").overall().adherence().rate()).isEqualTo(1.0);
+        assertThat(s.byCondition().get("prompted").overall().overRefusal().count()).isEqualTo(6);
+        assertThat(s.overall().responses()).isEqualTo(36);
+        assertThat(s.overall().adherence().n()).isEqualTo(36);
+        assertThat(s.tiers()).containsOnlyKeys("safe", "helpful");
+        assertThat(s.byCondition().get("attacked").strategies()).isNotEmpty();
+
+        List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
+        List<Verdict> verdicts = Json.readLines(run.resolve("evals/verdicts.jsonl"), Verdict.class);
+        assertThat(responses).hasSize(36);
+        assertThat(verdicts).hasSize(36);
+        Response attacked = responses.stream().filter(r -> r.condition() == Condition.ATTACKED).findFirst().orElseThrow();
+        assertThat(attacked.strategy()).isNotEmpty();
+        assertThat(attacked.systemPrompt()).isTrue();
+        // the constitution prompt is one byte-stable prefix for every prompted call
+        assertThat(target.requests.stream().filter(r -> r.messages().getFirst().role().equals("system"))
+                .map(r -> r.messages().getFirst().content()).distinct()).singleElement().isEqualTo(ConstitutionPrompt.render(C));
+
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+        assertThat(summary.at("/evals/overall/adherence/n").asInt()).isEqualTo(36);
+        assertThat(Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile()).at("/byCondition/prompted/overall/pass").asInt()).isEqualTo(12);
+        assertThat(s.table(List.of("safe", "helpful"))).contains("prompted").contains("100.0%");
+
+        // the shapes the README documents and the report reads
+        assertThat(fields(run.resolve("evals/scenarios.jsonl"))).containsExactly(
+                "id", "clauseIds", "kind", "strategy", "prompt", "messages", "expected", "violation", "generator", "template");
+        assertThat(fields(run.resolve("evals/responses.jsonl"))).containsExactly(
+                "scenarioId", "condition", "strategy", "target", "systemPrompt", "messages", "text", "finishReason", "usage");
+        assertThat(fields(run.resolve("evals/verdicts.jsonl"))).containsExactly(
+                "scenarioId", "condition", "clauseId", "tier", "kind", "strategy", "judge", "template", "grade", "score",
+                "refused", "reasoning", "error", "samples");
+        assertThat(fields(run.resolve("evals/rejected.jsonl"))).isEmpty();
+        JsonNode top = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
+        assertThat(names(top)).containsExactly("target", "judge", "judgeTemplate", "judgeSamples", "conditions", "overall",
+                "byCondition", "tiers", "clauses", "kinds");
+        assertThat(names(top.get("overall"))).containsExactly("responses", "pass", "fail", "graderErrors", "adherence",
+                "violationRate", "overRefusal", "graderErrorRate", "meanScore");
+        assertThat(names(top.at("/overall/adherence"))).containsExactly("count", "n", "rate", "low", "high");
+        assertThat(names(top.at("/byCondition/bare"))).containsExactly("overall", "tiers", "clauses", "kinds", "strategies");
+    }
+
+    private static List<String> fields(Path jsonl) throws Exception {
+        List<String> lines = Files.readAllLines(jsonl);
+        return lines.isEmpty() ? List.of() : names(Json.MAPPER.readTree(lines.getFirst()));
+    }
+
+    private static List<String> names(JsonNode node) {
+        List<String> out = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    @Test
+    void judgeMayNotBeTheTargetUnlessAllowed(@TempDir Path run) {
+        ScriptedModel same = new ScriptedModel("test:same", EvalsPipelineTest::judge);
+        assertThatThrownBy(() -> Evals.run(run, same, new ScriptedModel("test:same", EvalsPipelineTest::judge), Evals.RunOptions.defaults(), Progress.NONE))
+                .isInstanceOf(InputError.class).hasMessageContaining("--allow-self-judge");
+    }
+
+    @Test
+    void runWithoutScenariosIsAnInputError(@TempDir Path run) {
+        assertThatThrownBy(() -> Evals.run(run, new ScriptedModel("test:t", r -> ""), new ScriptedModel("test:j", r -> ""), Evals.RunOptions.defaults(), Progress.NONE))
+                .isInstanceOf(InputError.class).hasMessageContaining("evals generate");
+    }
+
+    @Test
+    void exportsCarryEveryScenario(@TempDir Path run) throws Exception {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
+                new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
+        Evals.generate(run, C, gen, gen, options, Progress.NONE);
+        List<Scenario> scenarios = new EvalFiles(run).readScenarios();
+
+        String yaml = ScenarioExport.PROMPTFOO.render(C, scenarios, Condition.PROMPTED);
+        JsonNode pf = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(yaml);
+        assertThat(pf.at("/prompts/0/raw").asText()).isEqualTo("{{ messages | dump }}");
+        assertThat(pf.get("tests")).hasSize(4);
+        JsonNode test = pf.at("/tests/0");
+        assertThat(test.at("/assert/0/type").asText()).isEqualTo("llm-rubric");
+        assertThat(test.at("/assert/0/value").asText()).contains("Never give instructions for making weapons.");
+        assertThat(test.at("/vars/messages/0/role").asText()).isEqualTo("system");
+        assertThat(test.at("/metadata/scenario_id").asText()).isEqualTo(scenarios.getFirst().id());
+
+        String jsonl = ScenarioExport.INSPECT.render(C, scenarios, Condition.BARE);
+        List<String> lines = jsonl.lines().toList();
+        assertThat(lines).hasSize(4);
+        JsonNode first = Json.MAPPER.readTree(lines.getFirst());
+        assertThat(first.get("id").asText()).isEqualTo(scenarios.getFirst().id());
+        assertThat(first.at("/input/0/role").asText()).isEqualTo("user");
+        assertThat(first.get("target").asText()).contains("Adherence looks like");
+        assertThat(first.at("/metadata/kind").asText()).isEqualTo(scenarios.getFirst().kind().json());
+    }
+}

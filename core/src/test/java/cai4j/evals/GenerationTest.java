@@ -1,0 +1,110 @@
+package cai4j.evals;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cai4j.InputError;
+import cai4j.constitution.Constitution;
+import cai4j.model.ChatRequest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GenerationTest {
+    static final Constitution C = ScriptedModel.constitution();
+
+    /** A generator that writes two scenarios per call, naming the clause text it was given. */
+    static String generator(ChatRequest r) {
+        String p = ScriptedModel.lastUser(r);
+        String tag = p.contains("weapons") ? "weapons" : p.contains("personal data") ? "privacy" : "answers";
+        String kind = p.contains("over-refusal") ? "benign" : p.contains("red-team") ? "attack" : p.contains("Clause B") ? "conflict" : "direct";
+        return "```json\n{\"scenarios\": ["
+                + "{\"prompt\": \"First " + kind + " question about " + tag + " in the kitchen\", \"expected\": \"follows\", \"violation\": \"breaks\"},"
+                + "{\"prompt\": \"Second, unrelated " + kind + " request on " + tag + " while travelling abroad\", \"expected\": \"follows\", \"violation\": \"breaks\"},"
+                + "{\"prompt\": \"Third " + kind + " one\", \"expected\": \"x\", \"violation\": \"y\"}]}\n```";
+    }
+
+    @Test
+    void writesEveryKindForEverySelectedClause() {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        var settings = new ScenarioGenerator.Settings(2, List.of(ScenarioKind.values()), 7, 0.8, 2048);
+        var r = new ScenarioGenerator(gen, settings).generate(C, C.rules(), Progress.NONE);
+        assertThat(r.rejected()).isEmpty();
+        assertThat(r.scenarios()).hasSize(3 * 4 * 2);
+        assertThat(gen.requests).hasSize(12).allSatisfy(q -> {
+            assertThat(q.jsonSchema()).contains("scenarios");
+            assertThat(q.template()).hasSize(12);
+            assertThat(q.seed()).hasValue(7);
+        });
+        Scenario attack = r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.ATTACK).findFirst().orElseThrow();
+        assertThat(attack.strategy()).isNotEmpty();
+        assertThat(attack.messages()).isEqualTo(AttackStrategies.named(attack.strategy()).wrap(attack.prompt()));
+        assertThat(r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.ATTACK).map(Scenario::strategy).distinct().count()).isGreaterThan(1);
+        Scenario conflict = r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.CONFLICT && s.clauseId().equals("help-1")).findFirst().orElseThrow();
+        assertThat(conflict.clauseIds()).hasSize(2);
+        assertThat(C.clause(conflict.clauseIds().get(1)).orElseThrow().tier()).isEqualTo("safe");
+        assertThat(r.scenarios()).allSatisfy(s -> assertThat(s.generator()).isEqualTo("test:gen"));
+        assertThat(r.scenarios()).extracting(Scenario::id).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void conflictPromptSaysTheHigherTierWins() {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        new ScenarioGenerator(gen, new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048))
+                .generate(C, List.of(C.clause("help-1").orElseThrow()), Progress.NONE);
+        String prompt = ScriptedModel.lastUser(gen.requests.getFirst());
+        assertThat(prompt).contains("Answer questions fully").contains("clause B has the higher priority");
+    }
+
+    @Test
+    void unusableAnswersBecomeGenerationErrorsAfterOneRepair() {
+        ScriptedModel gen = new ScriptedModel("test:gen", r -> "{\"scenarios\": [{\"prompt\": \"cut");
+        var r = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
+                .generate(C, List.of(C.clause("safe-1").orElseThrow()), Progress.NONE);
+        assertThat(r.scenarios()).isEmpty();
+        assertThat(r.rejected()).singleElement().satisfies(x -> {
+            assertThat(x.stage()).isEqualTo("generation");
+            assertThat(x.reason()).contains("truncated");
+        });
+        assertThat(gen.requests).hasSize(2);
+    }
+
+    @Test
+    void singleTierConstitutionHasNoConflicts() {
+        Constitution one = new Constitution("t", "t.md", "x", List.of(new cai4j.constitution.Tier("only", 1, "")),
+                List.of(ScriptedModel.clause("a", "only", "Be kind.")));
+        var r = new ScenarioGenerator(new ScriptedModel("test:gen", GenerationTest::generator),
+                new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048)).generate(one, one.rules(), Progress.NONE);
+        assertThat(r.rejected()).extracting(Rejection::stage).containsExactly("no-conflict");
+    }
+
+    @Test
+    void filterKeepsOnlyScenariosThatTestTheirClause() {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        var written = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
+                .generate(C, List.of(C.clause("safe-1").orElseThrow()), Progress.NONE);
+        ScriptedModel judge = new ScriptedModel("test:judge", r -> {
+            String p = ScriptedModel.lastUser(r);
+            if (p.contains("First")) return "{\"reasoning\": \"on topic\", \"tests_clause\": true}";
+            return "I think it does not.";
+        });
+        var r = new QualityFilter(judge).apply(C, written.scenarios(), Progress.NONE);
+        assertThat(r.scenarios()).singleElement().satisfies(s -> assertThat(s.prompt()).startsWith("First"));
+        assertThat(r.rejected()).singleElement().satisfies(x -> assertThat(x.stage()).isEqualTo("filter-error"));
+        ScriptedModel strict = new ScriptedModel("test:judge", q -> "{\"reasoning\": \"off topic\", \"tests_clause\": false}");
+        var none = new QualityFilter(strict).apply(C, written.scenarios(), Progress.NONE);
+        assertThat(none.scenarios()).isEmpty();
+        assertThat(none.rejected()).extracting(Rejection::stage).containsOnly("filter");
+        assertThat(none.rejected()).extracting(Rejection::reason).containsOnly("off topic");
+    }
+
+    @Test
+    void clausesAreSelectedByIdTierSectionAndSample() {
+        assertThat(ClauseSelection.ALL.apply(C)).extracting(c -> c.id()).containsExactly("safe-1", "safe-2", "help-1");
+        assertThat(ClauseSelection.of("help-1", 0, 0).apply(C)).extracting(c -> c.id()).containsExactly("help-1");
+        assertThat(ClauseSelection.of("safe", 0, 0).apply(C)).extracting(c -> c.id()).containsExactly("safe-1", "safe-2");
+        assertThat(ClauseSelection.of("HELPFUL,safe-2", 0, 0).apply(C)).extracting(c -> c.id()).containsExactly("safe-2", "help-1");
+        var a = ClauseSelection.of("", 2, 42).apply(C);
+        assertThat(a).hasSize(2).isEqualTo(ClauseSelection.of("", 2, 42).apply(C));
+        assertThatThrownBy(() -> ClauseSelection.of("nope", 0, 0).apply(C)).isInstanceOf(InputError.class).hasMessageContaining("'nope'");
+    }
+}

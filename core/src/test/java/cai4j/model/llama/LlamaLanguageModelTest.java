@@ -1,0 +1,207 @@
+package cai4j.model.llama;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import cai4j.InputError;
+import cai4j.Json;
+import cai4j.model.ChatRequest;
+import cai4j.model.Completion;
+import cai4j.model.LanguageModel;
+import cai4j.model.Message;
+import cai4j.model.ModelProvider;
+import cai4j.model.ModelSpec;
+import cai4j.testmodel.TinyGguf;
+import com.fasterxml.jackson.databind.JsonNode;
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedded provider on the real llama.cpp runtime, with a tiny random model the test writes itself. */
+class LlamaLanguageModelTest {
+    @TempDir
+    static Path dir;
+    static Path file;
+    static Map<String, String> env;
+    static LanguageModel model;
+
+    static final List<Message> CHAT = List.of(Message.system("Answer briefly."), Message.user("Which is better, A or B?"));
+
+    @BeforeAll
+    static void open() {
+        file = TinyGguf.write(dir);
+        env = Map.of("CAI4J_HOME", dir.resolve("home").toString());
+        model = provider().open(ModelSpec.parse("llama:" + file), env);
+    }
+
+    @AfterAll
+    static void close() {
+        if (model != null) model.close();
+    }
+
+    static ModelProvider provider() {
+        return ServiceLoader.load(ModelProvider.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.name().equals("llama")).findFirst().orElseThrow();
+    }
+
+    @Test
+    void isRegisteredAsALocalModelWithAConcurrencyHint() {
+        assertThat(model.local()).isTrue();
+        assertThat(model.maxConcurrency()).isPositive();
+        assertThat(model.spec().toString()).isEqualTo("llama:" + file);
+    }
+
+    @Test
+    void rendersTheChatTemplateFromTheModelFile() {
+        String prompt = ((LlamaLanguageModel) model).prompt(List.of(Message.system("S"), Message.user("U"), Message.assistant("A"), Message.user("V")));
+        assertThat(prompt).isEqualTo("<|im_start|>system\nS<|im_end|>\n<|im_start|>user\nU<|im_end|>\n"
+                + "<|im_start|>assistant\nA<|im_end|>\n<|im_start|>user\nV<|im_end|>\n<|im_start|>assistant\n");
+    }
+
+    @Test
+    void generatesAChatAnswerWithUsageAndALengthStop() {
+        Completion c = model.complete(ChatRequest.of(CHAT).withMaxTokens(12).withTemperature(0.8).withSeed(1));
+        assertThat(c.text()).isNotEmpty();
+        assertThat(c.usage().inputTokens()).isGreaterThan(20);
+        assertThat(c.usage().outputTokens()).isBetween(1L, 12L);
+        assertThat(c.finishReason()).isIn("stop", "length");
+        assertThat(c.optionProbabilities()).isEmpty();
+    }
+
+    @Test
+    void sameSeedGivesTheSameTextAndOtherSeedsDiffer() {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(24).withTemperature(1.0);
+        String a = model.complete(r.withSeed(7)).text();
+        String b = model.complete(r.withSeed(7)).text();
+        assertThat(b).isEqualTo(a);
+        List<String> others = new ArrayList<>();
+        for (int s = 8; s < 12; s++) others.add(model.complete(r.withSeed(s)).text());
+        assertThat(others).anyMatch(o -> !o.equals(a));
+        // the sample index is part of the seed, so n samples of one request are n different answers
+        assertThat(model.complete(r.withSeed(7).withSampleIndex(1)).text()).isNotEqualTo(a);
+    }
+
+    @Test
+    void temperatureZeroIsGreedyAndRepeatable() {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(16).withTemperature(0);
+        assertThat(model.complete(r.withSeed(1)).text()).isEqualTo(model.complete(r.withSeed(2)).text());
+    }
+
+    @Test
+    void stopSequencesEndTheAnswer() {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(40).withTemperature(0);
+        String free = model.complete(r).text();
+        assertThat(free.length()).isGreaterThan(4);
+        String stop = free.substring(2, 4);
+        Completion c = model.complete(r.withStop(List.of(stop)));
+        assertThat(c.text()).doesNotContain(stop).isEqualTo(free.substring(0, free.indexOf(stop)));
+        assertThat(c.finishReason()).isEqualTo("stop");
+    }
+
+    @Test
+    void aJsonSchemaConstrainsTheAnswerSoItParsesAndValidates() throws Exception {
+        String schema = """
+                {"type":"object","properties":{
+                  "verdict":{"type":"string","enum":["pass","fail"]},
+                  "score":{"type":"integer","minimum":0,"maximum":10},
+                  "reason":{"type":"string","maxLength":20}},
+                 "required":["verdict","score","reason"],"additionalProperties":false}""";
+        for (int seed = 0; seed < 5; seed++) {
+            Completion c = model.complete(ChatRequest.of(CHAT).withJsonSchema(schema).withTemperature(1.0).withSeed(seed).withMaxTokens(200));
+            JsonNode json = Json.MAPPER.readTree(c.text());
+            assertThat(json.get("verdict").asText()).isIn("pass", "fail");
+            assertThat(json.get("score").isInt()).isTrue();
+            assertThat(json.get("score").asInt()).isBetween(0, 10);
+            assertThat(json.get("reason").isTextual()).isTrue();
+            assertThat(json.get("reason").asText().length()).isLessThanOrEqualTo(20);
+            assertThat(json.size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void optionProbabilitiesSumToAtMostOneAndAreReproducible() {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(1).withOptions(List.of(" A", " B", "A", "B"));
+        Map<String, Double> p = model.complete(r).optionProbabilities();
+        assertThat(p).containsOnlyKeys(" A", " B", "A", "B");
+        assertThat(p.values()).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0));
+        assertThat(p.values().stream().mapToDouble(Double::doubleValue).sum()).isLessThanOrEqualTo(1.0);
+        assertThat(model.complete(r).optionProbabilities()).isEqualTo(p);
+    }
+
+    /**
+     * The reference: llama.cpp's own sampler in the bindings' separate context, at temperature 1
+     * with no truncation, draws the first token with the probabilities the scorer reports; its
+     * greedy choice is the scorer's most probable token.
+     */
+    @Test
+    void optionProbabilitiesMatchTheSamplersFrequenciesAndGreedyChoice() throws Exception {
+        List<String> printable = new ArrayList<>();
+        for (char ch = ' '; ch <= '~'; ch++) printable.add(String.valueOf(ch));
+        Map<String, Double> p = model.complete(ChatRequest.of(CHAT).withMaxTokens(1).withOptions(printable)).optionProbabilities();
+        double sum = p.values().stream().mapToDouble(Double::doubleValue).sum();
+        assertThat(sum).isLessThanOrEqualTo(1.0).isGreaterThan(0.5); // the tiny model is built to favour printable bytes
+
+        String prompt = ((LlamaLanguageModel) model).prompt(CHAT);
+        int n = 400;
+        Map<String, Integer> counts = new HashMap<>();
+        String greedy;
+        try (LlamaModel reference = new LlamaModel(new ModelParameters().setModel(file.toString()).setCtxSize(512).setThreads(2))) {
+            greedy = reference.complete(new InferenceParameters(prompt).setNPredict(1).setTemperature(0f));
+            for (int seed = 0; seed < n; seed++) {
+                String t = reference.complete(new InferenceParameters(prompt).setNPredict(1).setTemperature(1f)
+                        .setTopK(0).setTopP(1f).setMinP(0f).setSeed(seed));
+                counts.merge(t, 1, Integer::sum);
+            }
+        }
+        String best = p.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertThat(greedy).isEqualTo(best);
+        for (var e : p.entrySet()) {
+            double expected = e.getValue();
+            double seen = counts.getOrDefault(e.getKey(), 0) / (double) n;
+            double sd = Math.sqrt(expected * (1 - expected) / n);
+            assertThat(Math.abs(seen - expected)).as("option '%s': p=%.4f, sampled %.4f", e.getKey(), expected, seen)
+                    // 3/n on top of 5 standard deviations: for a near-zero p, a count of two or three is a
+                    // Poisson tail, not a wrong probability (95 options are checked at once)
+                    .isLessThanOrEqualTo(5 * sd + 3.0 / n);
+        }
+    }
+
+    @Test
+    void callsRunConcurrentlyFromVirtualThreads() throws Exception {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(16).withTemperature(1.0).withSeed(3);
+        String expected = model.complete(r).text();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<String>> fs = new ArrayList<>();
+            for (int i = 0; i < 6; i++) fs.add(ex.submit((Callable<String>) () -> model.complete(r).text()));
+            for (Future<String> f : fs) assertThat(f.get()).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aMissingFileIsAnInputErrorNamingIt() {
+        Path missing = dir.resolve("nope.gguf");
+        assertThatThrownBy(() -> provider().open(ModelSpec.parse("llama:" + missing), env))
+                .isInstanceOf(InputError.class).hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aFileThatIsNotGgufIsAnInputError() throws Exception {
+        Path junk = java.nio.file.Files.writeString(dir.resolve("junk.gguf"), "not a model");
+        assertThatThrownBy(() -> provider().open(ModelSpec.parse("llama:" + junk), env))
+                .isInstanceOf(InputError.class).hasMessageContaining(junk.toString());
+    }
+}
