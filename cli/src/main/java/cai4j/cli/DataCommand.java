@@ -16,10 +16,8 @@ import cai4j.data.Understanding;
 import cai4j.model.LanguageModel;
 import cai4j.model.ModelSpec;
 import cai4j.road.Road;
-import cai4j.road.RoadConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -44,17 +42,6 @@ final class DataCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /**
-     * The model every role uses when none is named: the embedded llama.cpp model, or
-     * {@code $CAI4J_MODEL}. The same default as the evaluation commands.
-     */
-    static final String DEFAULT_SPEC = "llama:Qwen/Qwen2.5-1.5B-Instruct-GGUF/qwen2.5-1.5b-instruct-q4_k_m.gguf";
-
-    static String defaultSpec() {
-        String env = System.getenv("CAI4J_MODEL");
-        return env == null || env.isBlank() ? DEFAULT_SPEC : env.strip();
     }
 
     /** Options every data command takes. */
@@ -94,7 +81,10 @@ final class DataCommand implements Runnable {
         @Option(names = "--parallel", paramLabel = "N", defaultValue = "16", description = "Items worked on at once; the road also limits calls per provider (default: ${DEFAULT-VALUE}).")
         int parallel;
 
-        String targetSpec() { return target == null ? defaultSpec() : target; }
+        @Mixin
+        Models.RoadOptions road = new Models.RoadOptions();
+
+        String targetSpec() { return target == null ? Models.defaultSpec() : target; }
         String generatorSpec() { return generator == null ? targetSpec() : generator; }
         String judgeSpec() { return judge == null ? generatorSpec() : judge; }
 
@@ -120,7 +110,7 @@ final class DataCommand implements Runnable {
         }
 
         Road road() {
-            return Road.open(run, RoadConfig.defaults().withProgress(System.err, Duration.ofSeconds(2)));
+            return Models.road(run, road);
         }
     }
 
