@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Constitutional AI for the JVM: compile a constitution, evaluate a model against it, generate training data.",
-        subcommands = {CompileCommand.class, EvalsCommand.class, JudgeCommand.class, BatchCommand.class, LedgerCommand.class, ModelsCommand.class, ReportCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, CompileCommand.class, EvalsCommand.class, JudgeCommand.class, DataCommand.class, ExportCommand.class,
+                ReportCommand.class, BatchCommand.class, LedgerCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 a model provider refused or failed, 130 interrupted."})
 public final class Main implements Runnable {
 

@@ -27,14 +27,36 @@ public final class DataStages {
      */
     public record Prompts(String name, String sha256, PromptFile.Result result) {
         public static Prompts read(Path file, boolean skipBad, int limit) {
-            PromptFile.Result r = PromptFile.read(file, skipBad).limit(limit);
-            String sha;
-            try {
-                sha = Hash.sha256(Files.readString(file));
-            } catch (java.io.IOException e) {
-                throw new cai4j.InputError("Cannot read prompt file " + file + ": " + e.getMessage() + ".");
+            return read(List.of(file), skipBad, limit);
+        }
+
+        /** Reads several sources (prompt files, runs with scenarios) as one list, without duplicates. */
+        public static Prompts read(List<Path> files, boolean skipBad, int limit) {
+            if (files.isEmpty()) throw new cai4j.InputError("No prompts: give --prompts FILE.");
+            List<Prompt> all = new java.util.ArrayList<>();
+            List<String> skipped = new java.util.ArrayList<>();
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            int duplicates = 0;
+            StringBuilder hashes = new StringBuilder();
+            List<String> names = new java.util.ArrayList<>();
+            for (Path f : files) {
+                PromptFile.Result r = PromptFile.read(f, skipBad);
+                for (Prompt p : r.prompts()) {
+                    if (ids.add(p.id())) all.add(p);
+                    else duplicates++;
+                }
+                skipped.addAll(r.skipped());
+                duplicates += r.duplicates();
+                Path source = java.nio.file.Files.isDirectory(f) ? f.resolve("evals").resolve("scenarios.jsonl") : f;
+                try {
+                    hashes.append(Hash.sha256(Files.readString(source)));
+                } catch (java.io.IOException e) {
+                    throw new cai4j.InputError("Cannot read prompt file " + source + ": " + e.getMessage() + ".");
+                }
+                names.add(java.nio.file.Files.isDirectory(f) ? f.getFileName() + "/evals/scenarios.jsonl" : f.getFileName().toString());
             }
-            return new Prompts(file.getFileName().toString(), sha, r);
+            String sha = files.size() == 1 ? hashes.toString() : Hash.sha256(hashes.toString());
+            return new Prompts(String.join(", ", names), sha, new PromptFile.Result(all, skipped, duplicates).limit(limit));
         }
 
         public static Prompts none() {

@@ -190,7 +190,7 @@ public final class FeedbackLabeling {
             ChatRequest r = Requests.of(List.of(Message.user(CHOICE.render(values))), CHOICE, 0.0, 8).withOptions(OPTIONS);
             Completion c = tally.count(judge.complete(r));
             Optional<Double> pa = normalised(c.optionProbabilities());
-            if (settings.mode() == Mode.AUTO) probabilities.compareAndSet(null, !c.optionProbabilities().isEmpty());
+            if (settings.mode() == Mode.AUTO) probabilities.compareAndSet(null, pa.isPresent());
             if (pa.isPresent()) return Optional.of(new PreferenceRecord.Vote(p.id(), order, pa.get(), "option-probabilities", ""));
             if (settings.mode() == Mode.PROBABILITIES) {
                 tally.reject("no option probabilities");

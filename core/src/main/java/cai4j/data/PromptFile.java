@@ -23,7 +23,9 @@ import java.util.Set;
  *       {@code "\n\nHuman: ...\n\nAssistant:"} transcript) or {@code "messages"} (chat turns);
  *       an optional {@code "system"} string is put first;</li>
  *   <li>{@code .csv}: a header row with a {@code prompt} column (and optionally {@code system});</li>
- *   <li>{@code .txt}: one transcript per file, or one plain prompt per non-empty line.</li>
+ *   <li>{@code .txt}: one transcript per file, or one plain prompt per non-empty line;</li>
+ *   <li>a run directory: the scenarios of its evaluations, {@code evals/scenarios.jsonl}
+ *       (their {@code messages}, as the target sees them).</li>
  * </ul>
  * A bad line is an {@link InputError} naming the file and line, unless {@code skipBad} is set, in
  * which case it is reported in {@link Result#skipped()} and left out.
@@ -49,6 +51,13 @@ public final class PromptFile {
     }
 
     public static Result read(Path file, boolean skipBad) {
+        if (Files.isDirectory(file)) {
+            Path scenarios = file.resolve("evals").resolve("scenarios.jsonl");
+            if (!Files.isRegularFile(scenarios)) {
+                throw new InputError(file + " is a directory without evals/scenarios.jsonl; give a prompt file or a run with generated scenarios.");
+            }
+            file = scenarios;
+        }
         if (!Files.isRegularFile(file)) throw new InputError("Prompt file " + file + " does not exist.");
         String text;
         try {
@@ -124,9 +133,8 @@ public final class PromptFile {
         }
         JsonNode prompt = node.get("prompt");
         JsonNode turns = node.get("messages");
-        if (prompt != null && prompt.isTextual()) {
-            messages.addAll(fromText(prompt.asText()));
-        } else if (turns != null && turns.isArray()) {
+        // "messages" first: an evals scenario has both, and its messages are what the target saw
+        if (turns != null && turns.isArray()) {
             if (turns.isEmpty()) throw new BadLine("\"messages\" is empty");
             for (JsonNode t : turns) {
                 JsonNode role = t.get("role");
@@ -140,6 +148,8 @@ public final class PromptFile {
                 }
                 messages.add(new Message(r, content.asText()));
             }
+        } else if (prompt != null && prompt.isTextual()) {
+            messages.addAll(fromText(prompt.asText()));
         } else {
             throw new BadLine("expected a string \"prompt\" or an array \"messages\"");
         }

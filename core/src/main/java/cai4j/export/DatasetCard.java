@@ -1,0 +1,149 @@
+package cai4j.export;
+
+import cai4j.Json;
+import cai4j.data.DataMeta;
+import cai4j.data.Kind;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The dataset card ({@code README.md}) written beside an export: Hugging Face metadata (splits and
+ * their files) in YAML front matter, then counts, models, the constitution and its hash, the
+ * principles used, the filters applied and the prompt template versions.
+ */
+final class DatasetCard {
+    private DatasetCard() {}
+
+    /** Marks a card as ours, so a later export may replace it but a user's README is never overwritten. */
+    static final String MARK = "<!-- written by cai4j export -->";
+
+    static Path write(Path dir, Path train, Optional<Path> test, Exporter.Request req, RunData data, Set<Kind> kinds,
+                      Map<String, Integer> counts, Map<String, Integer> dropped, List<Row> kept) {
+        Path card = dir.resolve("README.md");
+        if (Files.exists(card) && !ours(card)) card = dir.resolve(stem(train) + ".card.md");
+        Json.writeAtomically(card, text(train, test, req, data, kinds, counts, dropped, kept));
+        return card;
+    }
+
+    private static boolean ours(Path card) {
+        try {
+            return Files.readString(card).contains(MARK);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String stem(Path f) {
+        String n = f.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    static String text(Path train, Optional<Path> test, Exporter.Request req, RunData data, Set<Kind> kinds,
+                       Map<String, Integer> counts, Map<String, Integer> dropped, List<Row> kept) {
+        ExportFormat f = req.format();
+        StringBuilder sb = new StringBuilder();
+        sb.append("---\n");
+        sb.append("configs:\n- config_name: default\n  data_files:\n");
+        sb.append("  - split: train\n    path: ").append(train.getFileName()).append('\n');
+        test.ifPresent(t -> sb.append("  - split: test\n    path: ").append(t.getFileName()).append('\n'));
+        sb.append("tags:\n- constitutional-ai\n- cai4j\n");
+        for (Kind k : new TreeSet<>(kinds)) sb.append("- ").append(tag(k)).append('\n');
+        sb.append("---\n").append(MARK).append("\n\n");
+
+        String title = data.meta().values().stream().map(m -> m.constitution().title()).filter(t -> t != null && !t.isBlank()).findFirst().orElse("Constitution");
+        sb.append("# ").append(title).append(" — ").append(f.name()).append(" export\n\n");
+        sb.append("Training data generated with the Constitutional AI method by cai4j from run `")
+                .append(req.runDir().getFileName()).append("`.\n\n");
+        sb.append("Format: ").append(f.description()).append(".\n\n");
+
+        sb.append("## Counts\n\n| split | kind | rows |\n|---|---|---:|\n");
+        for (String split : List.of("train", "test")) {
+            if (split.equals("test") && test.isEmpty()) continue;
+            for (Kind k : new TreeSet<>(kinds)) sb.append("| ").append(split).append(" | ").append(k.fileName()).append(" | ")
+                    .append(counts.getOrDefault(split + "/" + k.fileName(), 0)).append(" |\n");
+            sb.append("| ").append(split).append(" | all | ").append(counts.getOrDefault(split, 0)).append(" |\n");
+        }
+        sb.append('\n');
+        if (test.isPresent()) {
+            sb.append("The test split holds about ").append(pct(req.split().fraction()))
+                    .append(" of the prompts, chosen by a hash of the prompt, so no prompt is in both splits.\n\n");
+        }
+
+        sb.append("## Source\n\n");
+        Set<String> constitutions = new TreeSet<>();
+        for (DataMeta m : data.meta().values()) {
+            constitutions.add("`" + m.constitution().source() + "` (" + m.constitution().title() + "), sha256 `" + m.constitution().sha256() + "`");
+        }
+        for (String c : constitutions) sb.append("- Constitution: ").append(c).append('\n');
+        sb.append("\n| kind | records in run | role | model |\n|---|---:|---|---|\n");
+        for (Kind k : new TreeSet<>(kinds)) {
+            DataMeta m = data.meta().get(k);
+            int n = data.rows().get(k).size();
+            if (m == null) {
+                sb.append("| ").append(k.fileName()).append(" | ").append(n).append(" | | (no meta file) |\n");
+                continue;
+            }
+            for (Map.Entry<String, String> e : m.models().entrySet()) {
+                sb.append("| ").append(k.fileName()).append(" | ").append(n).append(" | ").append(e.getKey()).append(" | `").append(e.getValue()).append("` |\n");
+            }
+        }
+        sb.append('\n');
+        for (Kind k : new TreeSet<>(kinds)) {
+            DataMeta m = data.meta().get(k);
+            if (m == null) continue;
+            sb.append("- ").append(k.fileName()).append(": ").append(method(k)).append("; settings ").append(Json.write(m.settings()));
+            if (!m.inputs().isEmpty()) sb.append("; inputs ").append(Json.write(m.inputs()));
+            if (!m.rejected().isEmpty()) sb.append("; left out while generating ").append(Json.write(m.rejected()));
+            sb.append('\n');
+        }
+
+        sb.append("\n## Principles used\n\n| clause or principle | rows |\n|---|---:|\n");
+        Map<String, Integer> principles = new TreeMap<>();
+        for (Row r : kept) for (String id : r.clauseIds()) principles.merge(id, 1, Integer::sum);
+        principles.forEach((id, n) -> sb.append("| `").append(id).append("` | ").append(n).append(" |\n"));
+
+        sb.append("\n## Filters\n\n");
+        for (String d : req.filters().describe()) sb.append("- ").append(d).append('\n');
+        if (dropped.isEmpty()) sb.append("- nothing was left out\n");
+        else dropped.forEach((reason, n) -> sb.append("- left out: ").append(n).append(" — ").append(reason).append('\n'));
+
+        sb.append("\n## Prompt templates\n\n");
+        Set<String> templates = new TreeSet<>();
+        for (Kind k : kinds) {
+            DataMeta m = data.meta().get(k);
+            if (m != null) templates.addAll(m.templates().values());
+        }
+        for (String t : templates) sb.append("- `").append(t).append("`\n");
+        return sb.toString();
+    }
+
+    private static String tag(Kind k) {
+        return switch (k) {
+            case SFT -> "critique-revision";
+            case PREFS -> "rlaif";
+            case DISTILL -> "context-distillation";
+            case UNDERSTAND -> "constitution-understanding";
+        };
+    }
+
+    private static String method(Kind k) {
+        return switch (k) {
+            case SFT -> "critique and revision under sampled principles (SL-CAI)";
+            case PREFS -> "AI-feedback preference labels, both option orders, soft labels (RLAIF)";
+            case DISTILL -> "context distillation: answered with the constitution as system prompt, recorded without it";
+            case UNDERSTAND -> "questions and answers about the clauses, their application and tier conflicts";
+        };
+    }
+
+    private static String pct(double f) {
+        return String.format(java.util.Locale.ROOT, "%.1f%%", f * 100);
+    }
+}
