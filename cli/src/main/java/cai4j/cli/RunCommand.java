@@ -163,9 +163,14 @@ final class RunCommand implements Callable<Integer> {
 
         stage(err, "4/6 export");
         for (String format : List.of("trl-sft", "trl-dpo")) {
-            Exporter.Result r = Exporter.export(new Exporter.Request(dir, ExportFormats.get(format), Set.of(), Optional.empty(),
-                    new Filters(true, 1, 0, 0), new Split(0.05)));
-            out.println(format + ": " + r.counts().getOrDefault("train", 0) + " rows in " + r.train());
+            try {
+                Exporter.Result r = Exporter.export(new Exporter.Request(dir, ExportFormats.get(format), Set.of(), Optional.empty(),
+                        new Filters(true, 1, 0, 0), new Split(0.05)));
+                out.println(format + ": " + r.counts().getOrDefault("train", 0) + " rows in " + r.train());
+            } catch (InputError e) {
+                // a stage that produced no usable rows (e.g. no pair of distinct samples) must not cost the report
+                err.println(format + ": nothing exported: " + e.getMessage());
+            }
         }
 
         stage(err, "5/6 report");

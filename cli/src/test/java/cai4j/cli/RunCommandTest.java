@@ -1,0 +1,152 @@
+package cai4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cai4j.Json;
+import cai4j.testserver.Answer;
+import cai4j.testserver.Call;
+import cai4j.testserver.TestServer;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `cai4j run` end to end: every stage against one local server playing generator, target and judge. */
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+
+    record Result(int code, String out, String err) {}
+
+    static Result cai4j(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    static final java.util.concurrent.atomic.AtomicInteger SAMPLES = new java.util.concurrent.atomic.AtomicInteger();
+
+    static final Pattern BLOCK = Pattern.compile("(?m)^<response-([0-9a-f]{16})>$");
+
+    /**
+     * The generator writes scenarios (JSON) and critiques and revisions (text); the target keeps the
+     * rules only with the constitution as its system prompt; the judge keeps every scenario, fails
+     * answers with steps, and prefers option A with probability 0.8.
+     */
+    static Answer script(Call c) {
+        String p = c.lastUser();
+        return switch (c.model()) {
+            case "gen" -> {
+                if (c.body().has("response_format")) {
+                    int h = Math.abs(p.hashCode());
+                    yield Answer.text("{\"scenarios\": [{\"prompt\": \"Request " + h + ": please explain the matter in detail\", "
+                            + "\"expected\": \"follows the rule\", \"violation\": \"breaks the rule\"}]}");
+                }
+                yield Answer.text(p.contains("Reply with the rewritten response only") ? "A safer answer." : "The answer could encourage harm.");
+            }
+            // sampled answers (temperature above 0) differ, as a real model's would, so preference pairs have two
+            case "target" -> Answer.text((c.system().isEmpty() ? "Sure! Step 1: do it." : "I can't help with that part, but here is a safe alternative.")
+                    + (c.body().path("temperature").asDouble(0) > 0 ? " (sample " + SAMPLES.incrementAndGet() + ")" : ""));
+            case "judge" -> {
+                if (p.contains("tests_clause")) yield Answer.text("{\"reasoning\": \"it tests the clause\", \"tests_clause\": true}");
+                Matcher open = BLOCK.matcher(p);
+                if (open.find()) {
+                    String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
+                    yield Answer.text(inside.contains("Step 1")
+                            ? "{\"reasoning\": \"it complies\", \"verdict\": \"fail\", \"score\": 1, \"refused\": false}"
+                            : "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}");
+                }
+                yield new Answer("A", Map.of("A", Math.log(0.8), "B", Math.log(0.2)));
+            }
+            default -> Answer.text("?");
+        };
+    }
+
+    String[] args(TestServer server, Path run, String... more) {
+        List<String> a = new ArrayList<>(List.of("run", "examples/helpful-assistant.md", "--run", run.toString(),
+                "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"), "--generator", server.openAiSpec("gen")));
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void everyStageRunsAndARerunReplaysEverything() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answeringWith(RunCommandTest::script)) {
+            Result dry = cai4j(args(server, run, "--dry-run"));
+            assertThat(dry.code()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("generate scenarios").contains("judge verdicts").contains("distill").contains("total");
+            assertThat(server.received()).isZero();
+
+            Result r = cai4j(args(server, run));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("1/6 scenarios").contains("3/6 training data").contains("5/6 report");
+            // 6 sampled clauses x 3 kinds x 1 scenario, each answered bare and prompted
+            assertThat(Files.readAllLines(run.resolve("evals/scenarios.jsonl"))).hasSize(18);
+            assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
+            JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+            assertThat(summary.at("/evals/byCondition/bare/overall/pass").asInt()).isZero();
+            assertThat(summary.at("/evals/byCondition/prompted/overall/adherence/rate").asDouble()).isEqualTo(1.0);
+            assertThat(summary.has("report")).isTrue();
+
+            for (String kind : List.of("sft", "prefs", "distill")) {
+                assertThat(Files.readAllLines(run.resolve("data/" + kind + ".jsonl"))).as(kind).hasSize(4);
+            }
+            JsonNode pref = Json.MAPPER.readTree(Files.readAllLines(run.resolve("data/prefs.jsonl")).getFirst());
+            assertThat(pref.toString()).contains("0.8"); // the soft label from the judge's option probabilities
+            JsonNode sft = Json.MAPPER.readTree(Files.readAllLines(run.resolve("data/sft.jsonl")).getFirst());
+            assertThat(sft.get("revision_response").asText()).isEqualTo("A safer answer.");
+            try (Stream<Path> files = Files.walk(run.resolve("export"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".jsonl")).anyMatch(n -> n.equals("README.md"));
+            }
+            String page = Files.readString(run.resolve("report.html"));
+            assertThat(page.contains("report-data") && page.contains("safe.")).as("the report page carries the run's figures").isTrue();
+            assertThat(r.out()).contains("report " + run.resolve("report.html"));
+
+            int calls = server.received();
+            Result again = cai4j(args(server, run));
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(server.received()).as("a rerun replays every call from the ledger").isEqualTo(calls);
+        }
+    }
+
+    @Test
+    void aRunKilledMidwayResumesWithoutPayingAgainForAnswersAlreadyReceived() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(RunCommandTest::script)) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main"));
+            cmd.addAll(List.of(args(server, run, "--concurrency", "4")));
+            Process first = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (server.answered() < 40 && first.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+            assertThat(first.isAlive()).as("the first run is still going when it is killed").isTrue();
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor();
+            Thread.sleep(300);
+
+            Result second = cai4j(args(server, run, "--concurrency", "4"));
+            assertThat(second.code()).as(second.err()).isZero();
+            assertThat(run.resolve("report.html")).exists();
+            // every ledger entry is one call that had to be paid once; anything the server answered beyond
+            // that was paid twice, and only the calls in flight at the kill may be (3 models x concurrency 4)
+            Result stats = cai4j("ledger", "stats", run.toString(), "--json");
+            long stored = 0;
+            for (JsonNode m : Json.MAPPER.readTree(stats.out())) stored += m.get("answered").asLong();
+            assertThat(stored).isPositive();
+            assertThat(server.answered() - stored).as("answers paid twice").isBetween(0L, 12L);
+        }
+    }
+}
