@@ -11,7 +11,7 @@ import cai4j.data.FeedbackLabeling;
 import cai4j.data.FeedbackPrinciple;
 import cai4j.evals.ClauseSelection;
 import cai4j.evals.Condition;
-import cai4j.evals.ConstitutionPrompt;
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Dedupe;
 import cai4j.evals.Evals;
 import cai4j.evals.ScenarioGenerator;

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.InputError;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
@@ -67,7 +68,7 @@ public final class ContextDistillation {
     public static Map<String, String> templates() {
         Map<String, String> t = new LinkedHashMap<>();
         t.put(ANSWER.name(), ANSWER.version());
-        t.put(ConstitutionPrompt.TEMPLATE.name(), ConstitutionPrompt.TEMPLATE.version());
+        t.put("constitution-prompt", ConstitutionPrompt.VERSION);
         return t;
     }
 

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.Json;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
@@ -114,7 +115,8 @@ public final class Understanding {
 
     public static Map<String, String> templates() {
         Map<String, String> t = new LinkedHashMap<>();
-        for (Template x : List.of(SYSTEM, MEANING, APPLICATION, CONFLICT, ConstitutionPrompt.TEMPLATE)) t.put(x.name(), x.version());
+        for (Template x : List.of(SYSTEM, MEANING, APPLICATION, CONFLICT)) t.put(x.name(), x.version());
+        t.put("constitution-prompt", ConstitutionPrompt.VERSION);
         return t;
     }
 

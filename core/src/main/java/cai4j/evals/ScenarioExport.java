@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.InputError;
 import cai4j.Json;
 import cai4j.constitution.Clause;

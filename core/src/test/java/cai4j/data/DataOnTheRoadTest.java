@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.constitution.ConstitutionPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
