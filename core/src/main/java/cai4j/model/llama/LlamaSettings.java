@@ -20,14 +20,14 @@ public record LlamaSettings(int slots, int threads, int contextPerSlot) {
     /**
      * Defaults sized to the machine, each overridable: CAI4J_LLAMA_SLOTS (default 2: two sequences
      * decoded in one batch make better use of memory bandwidth than one, on any core count),
-     * CAI4J_LLAMA_THREADS (default: the available processors), CAI4J_LLAMA_CONTEXT (default 4096).
+     * CAI4J_LLAMA_THREADS (default: the available processors), CAI4J_LLAMA_CONTEXT (default 8192: a scenario repair request carries the constitution and a long broken answer).
      */
     public static LlamaSettings from(Map<String, String> env) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new LlamaSettings(
                 positive(env, "CAI4J_LLAMA_SLOTS", Math.max(2, Math.min(4, cores / 4))),
                 positive(env, "CAI4J_LLAMA_THREADS", cores),
-                positive(env, "CAI4J_LLAMA_CONTEXT", 4096));
+                positive(env, "CAI4J_LLAMA_CONTEXT", 8192));
     }
 
     private static int positive(Map<String, String> env, String name, int fallback) {
