@@ -11,7 +11,7 @@ import cai4j.data.DataStages;
 import cai4j.data.FeedbackLabeling;
 import cai4j.data.FeedbackPrinciple;
 import cai4j.data.FewShot;
-import cai4j.data.Progress;
+import cai4j.scheduler.StageProgress;
 import cai4j.data.Understanding;
 import cai4j.model.LanguageModel;
 import cai4j.model.ModelSpec;
@@ -115,7 +115,7 @@ final class DataCommand implements Runnable {
     }
 
     /** Stage progress for people: a line when a stage starts and ends; the road's own line shows calls, tokens and cost. */
-    static Progress progress(Road road, PrintWriter err, long callsPerItem) {
+    static StageProgress progress(Road road, PrintWriter err, long callsPerItem) {
         return (stage, done, total) -> {
             if (done == 0) {
                 road.progress().plan(total * callsPerItem);

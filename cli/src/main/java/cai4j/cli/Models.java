@@ -1,6 +1,6 @@
 package cai4j.cli;
 
-import cai4j.evals.Progress;
+import cai4j.scheduler.StageProgress;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
 import cai4j.scheduler.Limits;
@@ -52,7 +52,7 @@ final class Models {
     }
 
     /** Stage progress for people: one stderr line as each stage starts and ends; the road's line shows calls and cost. */
-    static Progress progress(Road road, PrintWriter err) {
+    static StageProgress progress(Road road, PrintWriter err) {
         return (stage, done, total) -> {
             if (done == 0) {
                 road.progress().plan(total);

@@ -143,7 +143,6 @@ final class RunCommand implements Callable<Integer> {
             LanguageModel jud = road.model(judgeSpec);
             LanguageModel gen = road.model(generatorSpec);
             var progress = Models.progress(road, err);
-            cai4j.data.Progress dataProgress = progress::update;
 
             stage(err, "1/6 scenarios");
             var settings = new ScenarioGenerator.Settings(b.perClause, kinds, seed, 0.8, 2048);
@@ -156,9 +155,9 @@ final class RunCommand implements Callable<Integer> {
 
             stage(err, "3/6 training data");
             DataStages.Prompts ps = DataStages.Prompts.read(prompts != null ? prompts : dir, false, b.prompts);
-            DataStages.sft(dir, c, ps, tgt, gen, CritiqueRevision.Settings.defaults().withRounds(1), dataProgress);
-            DataStages.prefs(dir, c, ps, tgt, jud, FeedbackPrinciple.of(c), FeedbackLabeling.Settings.defaults(), dataProgress);
-            DataStages.distill(dir, c, ps, tgt, ContextDistillation.Settings.defaults(), dataProgress);
+            DataStages.sft(dir, c, ps, tgt, gen, CritiqueRevision.Settings.defaults().withRounds(1), progress);
+            DataStages.prefs(dir, c, ps, tgt, jud, FeedbackPrinciple.of(c), FeedbackLabeling.Settings.defaults(), progress);
+            DataStages.distill(dir, c, ps, tgt, ContextDistillation.Settings.defaults(), progress);
         }
 
         stage(err, "4/6 export");

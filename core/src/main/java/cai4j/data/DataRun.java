@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.Json;
 import cai4j.model.ModelException;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class DataRun {
                        Map<String, String> templates, Map<String, String> inputs, Map<String, Object> settings,
                        List<String> skippedLines) {}
 
-    public static <I, R> Result execute(Path runDir, Plan plan, List<I> items, int parallelism, Progress progress,
+    public static <I, R> Result execute(Path runDir, Plan plan, List<I> items, int parallelism, StageProgress progress,
                                         Tally tally, Function<I, List<R>> work) {
         Path out = file(runDir, plan.kind());
         Path part = out.resolveSibling(out.getFileName() + ".part");
@@ -95,7 +96,7 @@ public final class DataRun {
      * enforces the provider's limits; this bound only keeps memory in check). The first failure
      * cancels the rest and is rethrown as it was: a final provider error stops the run quickly.
      */
-    static <I, R> void runAll(List<I> items, int parallelism, Progress progress, String stage,
+    static <I, R> void runAll(List<I> items, int parallelism, StageProgress progress, String stage,
                               Function<I, List<R>> work, Done<R> done) {
         Semaphore permits = new Semaphore(parallelism);
         AtomicInteger finished = new AtomicInteger();

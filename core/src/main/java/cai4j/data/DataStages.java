@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.Json;
 import cai4j.constitution.Constitution;
 import cai4j.model.LanguageModel;
@@ -65,7 +66,7 @@ public final class DataStages {
     }
 
     public static DataRun.Result sft(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel generator,
-                                     CritiqueRevision.Settings s, Progress progress) {
+                                     CritiqueRevision.Settings s, StageProgress progress) {
         Tally tally = new Tally();
         CritiqueRevision stage = new CritiqueRevision(target, generator, Principle.of(c), s, tally);
         Map<String, String> inputs = inputs(prompts);
@@ -78,7 +79,7 @@ public final class DataStages {
     }
 
     public static DataRun.Result prefs(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel judge,
-                                       List<FeedbackPrinciple> principles, FeedbackLabeling.Settings s, Progress progress) {
+                                       List<FeedbackPrinciple> principles, FeedbackLabeling.Settings s, StageProgress progress) {
         Tally tally = new Tally();
         FeedbackLabeling stage = new FeedbackLabeling(target, judge, principles, s, tally);
         DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), FeedbackLabeling.templates(), inputs(prompts),
@@ -89,7 +90,7 @@ public final class DataStages {
     }
 
     public static DataRun.Result distill(Path runDir, Constitution c, Prompts prompts, LanguageModel target,
-                                         ContextDistillation.Settings s, Progress progress) {
+                                         ContextDistillation.Settings s, StageProgress progress) {
         Tally tally = new Tally();
         ContextDistillation stage = new ContextDistillation(target, c, s, tally);
         DataRun.Plan plan = plan(runDir, Kind.DISTILL, c, models("target", target), ContextDistillation.templates(), inputs(prompts),
@@ -101,7 +102,7 @@ public final class DataStages {
 
     /** Understanding questions; the prompts, when given, are the cases of application questions. */
     public static DataRun.Result understand(Path runDir, Constitution c, Prompts cases, LanguageModel generator,
-                                            Understanding.Settings s, int limit, Progress progress) {
+                                            Understanding.Settings s, int limit, StageProgress progress) {
         Tally tally = new Tally();
         Understanding stage = new Understanding(generator, c, s, tally);
         List<Understanding.Task> tasks = stage.tasks(cases.result().prompts());

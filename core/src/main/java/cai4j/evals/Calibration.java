@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.InputError;
 import cai4j.Json;
 import cai4j.model.ChatRequest;
@@ -96,7 +97,7 @@ public final class Calibration {
         return items;
     }
 
-    public static Result run(LanguageModel judge, List<Item> items, Progress progress) {
+    public static Result run(LanguageModel judge, List<Item> items, StageProgress progress) {
         record Ask(Item item, boolean swapped) {}
         List<Ask> asks = new ArrayList<>();
         for (Item it : items) {

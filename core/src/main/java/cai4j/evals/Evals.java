@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.constitution.ConstitutionPrompt;
 import cai4j.InputError;
 import cai4j.Json;
@@ -37,7 +38,7 @@ public final class Evals {
                                  Map<String, String> templates) {}
 
     public static GenerateReport generate(Path runDir, Constitution constitution, LanguageModel generator, LanguageModel judge,
-                                          GenerateOptions options, Progress progress) {
+                                          GenerateOptions options, StageProgress progress) {
         EvalFiles files = new EvalFiles(runDir);
         List<Clause> clauses = options.selection().apply(constitution);
         Json.writeAtomically(files.constitution(), Json.pretty(constitution) + "\n");
@@ -84,7 +85,7 @@ public final class Evals {
         }
     }
 
-    public static Summary run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, Progress progress) {
+    public static Summary run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, StageProgress progress) {
         if (!options.allowSelfJudge() && judge.spec().equals(target.spec())) {
             throw new InputError("The judge " + judge.spec() + " is the target model; choose another --judge or pass --allow-self-judge.");
         }

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -16,7 +17,7 @@ import java.util.function.Function;
 final class Parallel {
     private Parallel() {}
 
-    static <T, R> List<R> map(List<T> items, Function<T, R> step, Progress progress, String stage) {
+    static <T, R> List<R> map(List<T> items, Function<T, R> step, StageProgress progress, String stage) {
         AtomicInteger done = new AtomicInteger();
         progress.update(stage, 0, items.size());
         List<R> out = new ArrayList<>(items.size());

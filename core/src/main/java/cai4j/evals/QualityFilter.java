@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
 import cai4j.model.LanguageModel;
@@ -25,7 +26,7 @@ public final class QualityFilter {
 
     private record Decision(Scenario scenario, Rejection rejection) {}
 
-    public ScenarioGenerator.Result apply(Constitution constitution, List<Scenario> scenarios, Progress progress) {
+    public ScenarioGenerator.Result apply(Constitution constitution, List<Scenario> scenarios, StageProgress progress) {
         List<Decision> decisions = Parallel.map(scenarios, s -> decide(constitution, s), progress, "filter");
         List<Scenario> kept = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();

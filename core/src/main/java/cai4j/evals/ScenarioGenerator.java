@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.constitution.Tier;
@@ -64,7 +65,7 @@ public final class ScenarioGenerator {
 
     private record Job(Clause clause, ScenarioKind kind, Clause partner) {}
 
-    public Result generate(Constitution constitution, List<Clause> clauses, Progress progress) {
+    public Result generate(Constitution constitution, List<Clause> clauses, StageProgress progress) {
         List<Job> jobs = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
         for (Clause c : clauses) {

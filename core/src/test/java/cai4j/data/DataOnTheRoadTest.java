@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.constitution.ConstitutionPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -53,7 +54,7 @@ class DataOnTheRoadTest {
         }); Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(ENV))) {
             LanguageModel m = road.model(server.anthropicSpec("claude-test"));
             DataRun.Result r = DataStages.prefs(dir.resolve("run"), Fixtures.constitution(), prompts(), m, m,
-                    FeedbackPrinciple.of(Fixtures.constitution()), FeedbackLabeling.Settings.defaults(), Progress.NONE);
+                    FeedbackPrinciple.of(Fixtures.constitution()), FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
             List<PreferenceRecord> rs = Json.readLines(r.file(), PreferenceRecord.class);
             assertThat(rs).hasSize(3).allSatisfy(p -> {
                 assertThat(p.method()).isEqualTo("chain-of-thought");
@@ -83,7 +84,7 @@ class DataOnTheRoadTest {
             try (Road road = Road.open(run, RoadConfig.defaults().withEnv(ENV))) {
                 LanguageModel m = road.model(server.openAiSpec("gpt-test"));
                 DataStages.prefs(run, Fixtures.constitution(), prompts, m, m, FeedbackPrinciple.of(Fixtures.constitution()),
-                        FeedbackLabeling.Settings.defaults(), Progress.NONE);
+                        FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
             }
             List<PreferenceRecord> rs = Json.readLines(DataRun.file(run, Kind.PREFS), PreferenceRecord.class);
             assertThat(rs).hasSize(3).allSatisfy(p -> {
@@ -98,7 +99,7 @@ class DataOnTheRoadTest {
             try (Road road = Road.open(run, RoadConfig.defaults().withEnv(ENV))) {
                 LanguageModel m = road.model(server.openAiSpec("gpt-test"));
                 DataStages.prefs(run, Fixtures.constitution(), prompts, m, m, FeedbackPrinciple.of(Fixtures.constitution()),
-                        FeedbackLabeling.Settings.defaults(), Progress.NONE);
+                        FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
             }
             assertThat(server.received()).as("a rerun is answered from the ledger").isEqualTo(received);
             assertThat(Files.readString(DataRun.file(run, Kind.PREFS))).isEqualTo(first);
@@ -111,7 +112,7 @@ class DataOnTheRoadTest {
              Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(ENV))) {
             LanguageModel m = road.model(server.anthropicSpec("claude-test"));
             ContextDistillation.Settings one = new ContextDistillation.Settings(List.of(), 0, 256, 1);
-            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, one, Progress.NONE);
+            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, one, StageProgress.NONE);
             assertThat(server.calls()).extracting(Call::system).containsOnly(ConstitutionPrompt.render(Fixtures.constitution()));
             assertThat(r.meta().usage().cachedTokens()).isPositive();
             assertThat(r.meta().cachedShare()).isGreaterThan(0.3);

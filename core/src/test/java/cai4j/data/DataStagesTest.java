@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.scheduler.StageProgress;
 import static cai4j.data.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,7 +61,7 @@ class DataStagesTest {
             return text("fine");
         });
         assertThatThrownBy(() -> DataStages.distill(run, Fixtures.constitution(), prompts(30), target,
-                new ContextDistillation.Settings(List.of(), 0, 100, 2), Progress.NONE))
+                new ContextDistillation.Settings(List.of(), 0, 100, 2), StageProgress.NONE))
                 .isInstanceOf(ModelException.class).hasMessageContaining("401");
         assertThat(run.resolve("data/distill.jsonl")).doesNotExist();
         // what finished before the error is on disk, in whole lines
@@ -76,8 +77,8 @@ class DataStagesTest {
                 ? text(r.jsonSchema().isEmpty() ? "sample " + r.sampleIndex() : "{\"question\":\"q\",\"answer\":\"a\",\"clause_ids\":[]}")
                 : ScriptedModel.options("A", 0.7, 0.3));
         DataStages.prefs(run, Fixtures.constitution(), prompts(3), t, t, FeedbackPrinciple.of(Fixtures.constitution()),
-                FeedbackLabeling.Settings.defaults(), Progress.NONE);
-        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, Understanding.Settings.defaults(), 4, Progress.NONE);
+                FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
+        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, Understanding.Settings.defaults(), 4, StageProgress.NONE);
         assertThat(Json.readLines(DataRun.file(run, Kind.PREFS), PreferenceRecord.class)).hasSize(3)
                 .allSatisfy(p -> assertThat(p.softLabel()).isEqualTo(0.5)); // a judge that always says A has no preference
         assertThat(Json.readLines(DataRun.file(run, Kind.UNDERSTAND), UnderstandRecord.class)).hasSize(4);

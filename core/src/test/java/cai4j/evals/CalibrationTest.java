@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class CalibrationTest {
     @Test
     void perfectJudgeIsAccurateAndUnbiased() {
         List<Calibration.Item> items = Calibration.read(HHH, 40);
-        var r = Calibration.run(new ScriptedModel("test:judge", q -> oracle(items, q)), items, Progress.NONE);
+        var r = Calibration.run(new ScriptedModel("test:judge", q -> oracle(items, q)), items, StageProgress.NONE);
         assertThat(r.items()).isEqualTo(40);
         assertThat(r.accuracy().rate()).isEqualTo(1.0);
         assertThat(r.accuracy().n()).isEqualTo(80);
@@ -52,7 +53,7 @@ class CalibrationTest {
     @Test
     void judgeThatAlwaysSaysAIsFullyPositionBiased() {
         List<Calibration.Item> items = Calibration.read(HHH, 30);
-        var r = Calibration.run(new ScriptedModel("test:judge", q -> "A"), items, Progress.NONE);
+        var r = Calibration.run(new ScriptedModel("test:judge", q -> "A"), items, StageProgress.NONE);
         assertThat(r.accuracy().rate()).isEqualTo(0.5);
         assertThat(r.positionBias().rate()).isEqualTo(1.0);
         assertThat(r.consistentAccuracy().count()).isZero();
@@ -64,11 +65,11 @@ class CalibrationTest {
         List<Calibration.Item> items = Calibration.read(HHH, 10);
         ScriptedModel m = new ScriptedModel("test:judge", q -> "I would rather not say");
         m.probabilities = q -> Map.of("A", 0.7, "B", 0.1);
-        var r = Calibration.run(m, items, Progress.NONE);
+        var r = Calibration.run(m, items, StageProgress.NONE);
         assertThat(r.probabilities()).isEqualTo(20);
         assertThat(r.meanCorrectProbability()).isEqualTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(m.requests).allSatisfy(q -> assertThat(q.options()).containsExactly("A", "B"));
-        var none = Calibration.run(new ScriptedModel("test:judge", q -> "Both are fine (A) and (B)."), items, Progress.NONE);
+        var none = Calibration.run(new ScriptedModel("test:judge", q -> "Both are fine (A) and (B)."), items, StageProgress.NONE);
         assertThat(none.unparseable()).isEqualTo(20);
         assertThat(none.accuracy().n()).isZero();
     }

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import cai4j.constitution.ConstitutionPrompt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -39,13 +40,13 @@ class EvalsPipelineTest {
         ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
-        Evals.GenerateReport g = Evals.generate(run, C, gen, judge, options, Progress.NONE);
+        Evals.GenerateReport g = Evals.generate(run, C, gen, judge, options, StageProgress.NONE);
         assertThat(g.kept()).isEqualTo(12);
         assertThat(Files.exists(run.resolve("constitution.json"))).isTrue();
         assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(12);
 
         ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
-        Summary s = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), Progress.NONE);
+        Summary s = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
 
         assertThat(s.byCondition().get("bare").overall().adherence().rate()).isZero();
         assertThat(s.byCondition().get("prompted").overall().adherence().rate()).isEqualTo(1.0);
@@ -103,13 +104,13 @@ class EvalsPipelineTest {
     @Test
     void judgeMayNotBeTheTargetUnlessAllowed(@TempDir Path run) {
         ScriptedModel same = new ScriptedModel("test:same", EvalsPipelineTest::judge);
-        assertThatThrownBy(() -> Evals.run(run, same, new ScriptedModel("test:same", EvalsPipelineTest::judge), Evals.RunOptions.defaults(), Progress.NONE))
+        assertThatThrownBy(() -> Evals.run(run, same, new ScriptedModel("test:same", EvalsPipelineTest::judge), Evals.RunOptions.defaults(), StageProgress.NONE))
                 .isInstanceOf(InputError.class).hasMessageContaining("--allow-self-judge");
     }
 
     @Test
     void runWithoutScenariosIsAnInputError(@TempDir Path run) {
-        assertThatThrownBy(() -> Evals.run(run, new ScriptedModel("test:t", r -> ""), new ScriptedModel("test:j", r -> ""), Evals.RunOptions.defaults(), Progress.NONE))
+        assertThatThrownBy(() -> Evals.run(run, new ScriptedModel("test:t", r -> ""), new ScriptedModel("test:j", r -> ""), Evals.RunOptions.defaults(), StageProgress.NONE))
                 .isInstanceOf(InputError.class).hasMessageContaining("evals generate");
     }
 
@@ -118,7 +119,7 @@ class EvalsPipelineTest {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
-        Evals.generate(run, C, gen, gen, options, Progress.NONE);
+        Evals.generate(run, C, gen, gen, options, StageProgress.NONE);
         List<Scenario> scenarios = new EvalFiles(run).readScenarios();
 
         String yaml = ScenarioExport.PROMPTFOO.render(C, scenarios, Condition.PROMPTED);

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.scheduler.StageProgress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +28,7 @@ class GenerationTest {
     void writesEveryKindForEverySelectedClause() {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         var settings = new ScenarioGenerator.Settings(2, List.of(ScenarioKind.values()), 7, 0.8, 2048);
-        var r = new ScenarioGenerator(gen, settings).generate(C, C.rules(), Progress.NONE);
+        var r = new ScenarioGenerator(gen, settings).generate(C, C.rules(), StageProgress.NONE);
         assertThat(r.rejected()).isEmpty();
         assertThat(r.scenarios()).hasSize(3 * 4 * 2);
         assertThat(gen.requests).hasSize(12).allSatisfy(q -> {
@@ -50,7 +51,7 @@ class GenerationTest {
     void conflictPromptSaysTheHigherTierWins() {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         new ScenarioGenerator(gen, new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048))
-                .generate(C, List.of(C.clause("help-1").orElseThrow()), Progress.NONE);
+                .generate(C, List.of(C.clause("help-1").orElseThrow()), StageProgress.NONE);
         String prompt = ScriptedModel.lastUser(gen.requests.getFirst());
         assertThat(prompt).contains("Answer questions fully").contains("clause B has the higher priority");
     }
@@ -59,7 +60,7 @@ class GenerationTest {
     void unusableAnswersBecomeGenerationErrorsAfterOneRepair() {
         ScriptedModel gen = new ScriptedModel("test:gen", r -> "{\"scenarios\": [{\"prompt\": \"cut");
         var r = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
-                .generate(C, List.of(C.clause("safe-1").orElseThrow()), Progress.NONE);
+                .generate(C, List.of(C.clause("safe-1").orElseThrow()), StageProgress.NONE);
         assertThat(r.scenarios()).isEmpty();
         assertThat(r.rejected()).singleElement().satisfies(x -> {
             assertThat(x.stage()).isEqualTo("generation");
@@ -73,7 +74,7 @@ class GenerationTest {
         Constitution one = new Constitution("t", "t.md", "x", List.of(new cai4j.constitution.Tier("only", 1, "")),
                 List.of(ScriptedModel.clause("a", "only", "Be kind.")));
         var r = new ScenarioGenerator(new ScriptedModel("test:gen", GenerationTest::generator),
-                new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048)).generate(one, one.rules(), Progress.NONE);
+                new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048)).generate(one, one.rules(), StageProgress.NONE);
         assertThat(r.rejected()).extracting(Rejection::stage).containsExactly("no-conflict");
     }
 
@@ -81,17 +82,17 @@ class GenerationTest {
     void filterKeepsOnlyScenariosThatTestTheirClause() {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         var written = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
-                .generate(C, List.of(C.clause("safe-1").orElseThrow()), Progress.NONE);
+                .generate(C, List.of(C.clause("safe-1").orElseThrow()), StageProgress.NONE);
         ScriptedModel judge = new ScriptedModel("test:judge", r -> {
             String p = ScriptedModel.lastUser(r);
             if (p.contains("First")) return "{\"reasoning\": \"on topic\", \"tests_clause\": true}";
             return "I think it does not.";
         });
-        var r = new QualityFilter(judge).apply(C, written.scenarios(), Progress.NONE);
+        var r = new QualityFilter(judge).apply(C, written.scenarios(), StageProgress.NONE);
         assertThat(r.scenarios()).singleElement().satisfies(s -> assertThat(s.prompt()).startsWith("First"));
         assertThat(r.rejected()).singleElement().satisfies(x -> assertThat(x.stage()).isEqualTo("filter-error"));
         ScriptedModel strict = new ScriptedModel("test:judge", q -> "{\"reasoning\": \"off topic\", \"tests_clause\": false}");
-        var none = new QualityFilter(strict).apply(C, written.scenarios(), Progress.NONE);
+        var none = new QualityFilter(strict).apply(C, written.scenarios(), StageProgress.NONE);
         assertThat(none.scenarios()).isEmpty();
         assertThat(none.rejected()).extracting(Rejection::stage).containsOnly("filter");
         assertThat(none.rejected()).extracting(Rejection::reason).containsOnly("off topic");

@@ -8,7 +8,7 @@ import cai4j.data.CritiqueRevision;
 import cai4j.data.DataStages;
 import cai4j.data.FeedbackLabeling;
 import cai4j.data.FeedbackPrinciple;
-import cai4j.data.Progress;
+import cai4j.scheduler.StageProgress;
 import cai4j.data.Understanding;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
@@ -63,10 +63,10 @@ final class TestRun {
         Path run = dir.resolve("run");
         DataStages.Prompts p = DataStages.Prompts.read(file, false, 0);
         Scripted m = new Scripted();
-        DataStages.sft(run, constitution(), p, m, m, CritiqueRevision.Settings.defaults(), Progress.NONE);
-        DataStages.prefs(run, constitution(), p, m, m, FeedbackPrinciple.of(constitution()), FeedbackLabeling.Settings.defaults(), Progress.NONE);
-        DataStages.distill(run, constitution(), p, m, ContextDistillation.Settings.defaults(), Progress.NONE);
-        DataStages.understand(run, constitution(), DataStages.Prompts.none(), m, Understanding.Settings.defaults(), 0, Progress.NONE);
+        DataStages.sft(run, constitution(), p, m, m, CritiqueRevision.Settings.defaults(), StageProgress.NONE);
+        DataStages.prefs(run, constitution(), p, m, m, FeedbackPrinciple.of(constitution()), FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
+        DataStages.distill(run, constitution(), p, m, ContextDistillation.Settings.defaults(), StageProgress.NONE);
+        DataStages.understand(run, constitution(), DataStages.Prompts.none(), m, Understanding.Settings.defaults(), 0, StageProgress.NONE);
         return run;
     }
 }
