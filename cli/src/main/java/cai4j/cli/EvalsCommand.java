@@ -168,8 +168,14 @@ final class EvalsCommand implements Runnable {
             out.printf(Locale.ROOT, "overall adherence %.1f%% [%.1f, %.1f] over %d graded answers; %d grader errors%n",
                     100 * all.adherence().rate(), 100 * all.adherence().low(), 100 * all.adherence().high(), all.adherence().n(), all.graderErrors());
             out.println("files: " + new EvalFiles(run).dir());
-            if (threshold >= 0 && all.adherence().rate() < threshold) {
-                err.printf(Locale.ROOT, "check failed: overall adherence %.1f%% is below --fail-under %.1f%%%n", 100 * all.adherence().rate(), 100 * threshold);
+            return verdict(summary, threshold, err);
+        }
+
+        /** The exit code of a run against --fail-under (a negative threshold means none was given). */
+        static int verdict(Summary summary, double threshold, PrintWriter err) {
+            double rate = summary.overall().adherence().rate();
+            if (threshold >= 0 && rate < threshold) {
+                err.printf(Locale.ROOT, "check failed: overall adherence %.1f%% is below --fail-under %.1f%%%n", 100 * rate, 100 * threshold);
                 return Main.CHECK_FAILED;
             }
             return Main.OK;

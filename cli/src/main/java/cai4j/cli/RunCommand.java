@@ -181,12 +181,7 @@ final class RunCommand implements Callable<Integer> {
         stage(err, "6/6 summary");
         out.print(TerminalSummary.render(report));
         out.println("report " + page + ", figures " + dir.resolve("summary.json"));
-        var all = summary.overall();
-        if (threshold >= 0 && all.adherence().rate() < threshold) {
-            err.printf(Locale.ROOT, "check failed: overall adherence %.1f%% is below --fail-under %.1f%%%n", 100 * all.adherence().rate(), 100 * threshold);
-            return Main.CHECK_FAILED;
-        }
-        return Main.OK;
+        return EvalsCommand.Run.verdict(summary, threshold, err);
     }
 
     private Budget budget() {
