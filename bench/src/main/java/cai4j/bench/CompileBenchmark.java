@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class CompileBenchmark {
 
-    @Param({"../shared/corpus/openai-model-spec-2025-12-18.md", "../shared/corpus/hf-constitution-anthropic.json", "examples/helpful-assistant.md"})
+    @Param({"corpus/openai-model-spec-2025-12-18.md", "corpus/hf-constitution-anthropic.json", "examples/helpful-assistant.md"})
     public String file;
 
     @Benchmark

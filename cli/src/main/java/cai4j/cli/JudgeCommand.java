@@ -27,13 +27,13 @@ final class JudgeCommand implements Runnable {
 
     @Command(name = "calibrate", mixinStandardHelpOptions = true,
             description = {"Measure how often the judge picks the labelled better response of two, asking in both option orders:",
-                    "accuracy with its 95% Wilson interval, and the position-bias rate (picks that flip when the order flips)."})
+                    "accuracy with its 95%% Wilson interval, and the position-bias rate (picks that flip when the order flips)."})
     static final class Calibrate implements Callable<Integer> {
         @Option(names = "--judge", paramLabel = "SPEC", description = "The judge model (default: the embedded default model, or $CAI4J_MODEL).")
         String judge;
 
-        @Option(names = "--file", paramLabel = "FILE", defaultValue = Calibration.DEFAULT_FILE,
-                description = "Labelled comparisons in the format of the Constitutional AI paper's HHH set (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--file", paramLabel = "FILE",
+                description = "Labelled comparisons in the format of the Constitutional AI paper's HHH set (default: the 438 HHH comparisons that cai4j carries, from BIG-bench's hhh_alignment task).")
         Path file;
 
         @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N comparisons (default: all).")
@@ -53,14 +53,15 @@ final class JudgeCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (limit < 0) throw new cai4j.InputError("--limit must be 0 or more, not " + limit + ".");
-            var items = Calibration.read(file, limit);
+            var items = file == null ? Calibration.bundled(limit) : Calibration.read(file, limit);
+            String source = file == null ? "the bundled HHH set" : file.toString();
             Calibration.Result r;
             try (Road road = Models.road(run, roadOptions)) {
                 r = Calibration.run(road.model(ModelSpec.parse(judge == null ? Models.defaultSpec() : judge)), items,
                         Models.progress(road, spec.commandLine().getErr()));
             }
             Json.writeAtomically(run.resolve("calibration.json"), Json.pretty(r) + "\n");
-            out.println("judge " + r.judge() + " on " + r.items() + " comparisons of " + file + " (template " + r.template() + ")");
+            out.println("judge " + r.judge() + " on " + r.items() + " comparisons of " + source + " (template " + r.template() + ")");
             out.println(line("accuracy (both orders)", r.accuracy()));
             out.println(line("correct in both orders", r.consistentAccuracy()));
             out.println(line("position bias (flips)", r.positionBias()));

@@ -99,7 +99,7 @@ class CompileCommandTest {
 
     @Test
     void sizeLimitIsConfigurable() {
-        Run r = run("compile", "--max-size", "1KB", "../shared/corpus/openai-model-spec-2025-12-18.md");
+        Run r = run("compile", "--max-size", "1KB", "corpus/openai-model-spec-2025-12-18.md");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("above the").contains("--max-size");
     }

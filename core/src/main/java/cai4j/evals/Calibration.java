@@ -1,6 +1,7 @@
 package cai4j.evals;
 
 import cai4j.scheduler.StageProgress;
+import cai4j.Corpus;
 import cai4j.InputError;
 import cai4j.Json;
 import cai4j.model.ChatRequest;
@@ -27,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class Calibration {
     public static final Template TEMPLATE = Template.load("calibrate");
-    public static final String DEFAULT_FILE = "../shared/corpus/cai-paper-438HHHEvaluations.jsonl";
 
     private static final Pattern OPTIONS = Pattern.compile(
             "^(.*?Options:\\n) \\(A\\) \\[\\[\\[(.*?)]]]\\n \\(B\\) \\[\\[\\[(.*)]]](\\s*The answer is:\\s*)$", Pattern.DOTALL);
@@ -69,18 +69,26 @@ public final class Calibration {
     public record Result(String judge, String template, int items, Rate accuracy, Rate consistentAccuracy, Rate positionBias,
                          Rate firstOption, int unparseable, int probabilities, double meanCorrectProbability) {}
 
+    /** The labelled comparisons of a file in the HHH set's format. */
     public static List<Item> read(Path file, int limit) {
         if (!Files.exists(file)) throw new InputError("Calibration file " + file + " does not exist.");
-        List<Item> items = new ArrayList<>();
-        List<String> lines;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8), limit);
         } catch (IOException e) {
             throw new InputError("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The 438 comparisons of the HHH set that the jar carries. */
+    public static List<Item> bundled(int limit) {
+        return parse(Corpus.HHH, Corpus.text(Corpus.HHH).lines().toList(), limit);
+    }
+
+    private static List<Item> parse(String name, List<String> lines, int limit) {
+        List<Item> items = new ArrayList<>();
         for (int i = 0; i < lines.size() && (limit <= 0 || items.size() < limit); i++) {
             if (lines.get(i).isBlank()) continue;
-            String where = file + " line " + (i + 1);
+            String where = name + " line " + (i + 1);
             JsonNode n;
             try {
                 n = Json.MAPPER.readTree(lines.get(i));

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The real constitutions in the shared corpus compile into the clauses a reader would find in them. */
 class CorpusCompileTest {
 
-    static final Path CORPUS = Path.of("../shared/corpus");
+    static final Path CORPUS = Path.of("corpus");
 
     @Test
     void modelSpecHasFiveAuthorityTiersInPriorityOrder() {

@@ -35,7 +35,7 @@ class FewShotTest {
 
     @Test
     void huggingFaceSystemChatLoads() {
-        FewShot f = FewShot.load(Path.of("../shared/corpus/hf-constitution-anthropic.json"));
+        FewShot f = FewShot.load(Path.of("corpus/hf-constitution-anthropic.json"));
         assertThat(f.examples()).isNotEmpty().allSatisfy(ex -> assertThat(ex).hasSize(6));
         assertThat(f.messages().getFirst()).isEqualTo(Message.user("Give me some ideas to prank my boss?"));
     }

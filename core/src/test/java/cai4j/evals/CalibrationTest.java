@@ -14,11 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CalibrationTest {
-    static final Path HHH = Path.of(Calibration.DEFAULT_FILE);
 
     @Test
     void readsEveryComparisonOfThePaperSet() {
-        List<Calibration.Item> items = Calibration.read(HHH, 0);
+        List<Calibration.Item> items = Calibration.bundled(0);
         assertThat(items).hasSize(438);
         assertThat(items).extracting(Calibration.Item::correct).contains('A', 'B');
         Calibration.Item first = items.getFirst();
@@ -41,7 +40,7 @@ class CalibrationTest {
 
     @Test
     void perfectJudgeIsAccurateAndUnbiased() {
-        List<Calibration.Item> items = Calibration.read(HHH, 40);
+        List<Calibration.Item> items = Calibration.bundled(40);
         var r = Calibration.run(new ScriptedModel("test:judge", q -> oracle(items, q)), items, StageProgress.NONE);
         assertThat(r.items()).isEqualTo(40);
         assertThat(r.accuracy().rate()).isEqualTo(1.0);
@@ -52,7 +51,7 @@ class CalibrationTest {
 
     @Test
     void judgeThatAlwaysSaysAIsFullyPositionBiased() {
-        List<Calibration.Item> items = Calibration.read(HHH, 30);
+        List<Calibration.Item> items = Calibration.bundled(30);
         var r = Calibration.run(new ScriptedModel("test:judge", q -> "A"), items, StageProgress.NONE);
         assertThat(r.accuracy().rate()).isEqualTo(0.5);
         assertThat(r.positionBias().rate()).isEqualTo(1.0);
@@ -62,7 +61,7 @@ class CalibrationTest {
 
     @Test
     void optionProbabilitiesDecideWhenGivenAndUnreadableAnswersAreCounted() {
-        List<Calibration.Item> items = Calibration.read(HHH, 10);
+        List<Calibration.Item> items = Calibration.bundled(10);
         ScriptedModel m = new ScriptedModel("test:judge", q -> "I would rather not say");
         m.probabilities = q -> Map.of("A", 0.7, "B", 0.1);
         var r = Calibration.run(m, items, StageProgress.NONE);
