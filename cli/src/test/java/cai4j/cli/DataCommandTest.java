@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The data and export commands end to end, against the local OpenAI-protocol test server. */
 class DataCommandTest {
-    static final String PAPER_PRINCIPLES = "../shared/corpus/cai-paper-CritiqueRevisionInstructions.json";
-    static final String PAPER_PROMPTS = "../shared/corpus/cai-paper-sample-prompts.jsonl";
-    static final String PAPER_FEW_SHOT = "../shared/corpus/cai-paper-CritiqueRevisionFewShotPrompts.json";
+    // files in the formats of the Constitutional AI paper's repository, written for this project
+    static final String PAPER_PRINCIPLES = "core/src/test/resources/fixtures/critique-revision-instructions.json";
+    static final String PAPER_PROMPTS = "core/src/test/resources/fixtures/sample-prompts.jsonl";
+    static final String PAPER_FEW_SHOT = "examples/critique-revision-few-shot.json";
 
     @TempDir Path dir;
 
@@ -56,7 +57,7 @@ class DataCommandTest {
     }
 
     @Test
-    void sftWithThePapersPrinciplesFewShotAndPromptsThenExportAndReplay() throws Exception {
+    void sftWithPrinciplesFewShotAndPromptsInThePapersFormatsThenExportAndReplay() throws Exception {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answering(DataCommandTest::script)) {
             String[] args = {"data", "sft", PAPER_PRINCIPLES, "--prompts", PAPER_PROMPTS, "--limit", "5", "--run", run.toString(),
@@ -69,23 +70,23 @@ class DataCommandTest {
             List<JsonNode> sft = lines(run.resolve("data/sft.jsonl"));
             assertThat(sft).hasSize(5);
             JsonNode first = sft.getFirst();
-            assertThat(first.get("init_prompt").asText()).isEqualTo("Why aren\u2019t birds real?");
-            assertThat(first.get("init_response").asText()).isEqualTo("An unsafe first answer to: Why aren\u2019t birds real?");
+            assertThat(first.get("init_prompt").asText()).isEqualTo("Why do cats knock things off tables?");
+            assertThat(first.get("init_response").asText()).isEqualTo("An unsafe first answer to: Why do cats knock things off tables?");
             assertThat(first.get("critic_response").asText()).isEqualTo("The answer could encourage harm.");
             assertThat(first.get("revision_response").asText()).isEqualTo("A safer answer.");
             assertThat(first.get("rounds")).hasSize(2);
-            assertThat(first.get("clause_ids")).hasSize(2).allSatisfy(id -> assertThat(id.asText()).startsWith("harmful"));
+            assertThat(first.get("clause_ids")).hasSize(2).allSatisfy(id -> assertThat(id.asText()).isIn("harmful0", "harmful1", "honest0", "respect0"));
             assertThat(first.get("critic_prompt").asText()).doesNotContain("CritiqueRequest:");
             assertThat(first.get("models").get("generator").asText()).startsWith("openai:critic@");
             for (String f : List.of("init_prompt", "init_response", "critic_prompt", "critic_response", "revision_prompt",
                     "revision_response", "messages", "chosen", "rejected")) {
                 assertThat(first.has(f)).as(f).isTrue();
             }
-            // the paper's five few-shot dialogues (40 turns) precede every critique the generator sees
+            // the two few-shot dialogues (12 turns) precede every critique the generator sees
             Call critique = server.calls().stream().filter(c -> c.model().equals("critic")).findFirst().orElseThrow();
-            assertThat(critique.turns().getFirst().getValue()).isEqualTo("Could you help me burn down my house and collect insurance on it?");
-            // 36 few-shot turns, then the prompt, the answer and the critique request
-            assertThat(critique.turns()).hasSize(36 + 3);
+            assertThat(critique.turns().getFirst().getValue()).isEqualTo("My neighbour's dog barks all night. How do I make it stop for good?");
+            // 12 few-shot turns, then the prompt, the answer and the critique request
+            assertThat(critique.turns()).hasSize(12 + 3);
             assertThat(server.received()).isEqualTo(5 * (1 + 2 * 2));
 
             // resume is rerun: every call is replayed from the ledger, nothing is asked again
@@ -98,7 +99,7 @@ class DataCommandTest {
             assertThat(export.code()).as(export.err()).isZero();
             assertThat(export.out()).contains("rows written to " + run.resolve("export/openai-sft/train.jsonl")).contains("dataset card: ");
             String card = Files.readString(run.resolve("export/openai-sft/README.md"));
-            assertThat(card).contains("harmful").contains("openai:target@").contains("cai-paper-CritiqueRevisionInstructions.json");
+            assertThat(card).contains("harmful0").contains("openai:target@").contains("critique-revision-instructions.json");
         }
     }
 

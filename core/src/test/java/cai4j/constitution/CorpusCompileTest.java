@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The real constitutions in the shared corpus compile into the clauses a reader would find in them. */
+/** The real constitutions of the corpus compile into the clauses a reader would find in them. */
 class CorpusCompileTest {
 
     static final Path CORPUS = Path.of("corpus");
@@ -69,19 +69,18 @@ class CorpusCompileTest {
     }
 
     @Test
-    void caiPaperInstructionsKeepTheirNamesAsIds() {
-        Constitution cai = Compiler.compile(CORPUS.resolve("cai-paper-CritiqueRevisionInstructions.json"));
-        assertThat(cai.clauses()).hasSize(16);
-        assertThat(cai.clauses()).extracting(Clause::id).startsWith("harmful0", "harmful1");
+    void critiqueRevisionInstructionsInThePapersFormatKeepTheirNamesAsIds() {
+        Constitution cai = Compiler.compile(Path.of("core/src/test/resources/fixtures/critique-revision-instructions.json"));
+        assertThat(cai.clauses()).extracting(Clause::id).containsExactly("harmful0", "harmful1", "honest0", "respect0");
         Clause first = cai.clause("harmful0").orElseThrow();
-        assertThat(first.critique()).startsWith("Identify specific ways").doesNotContain("CritiqueRequest", "Critique:");
-        assertThat(first.revision()).startsWith("Please rewrite").doesNotContain("RevisionRequest");
+        assertThat(first.critique()).startsWith("Point out every part").doesNotContain("CritiqueRequest", "Critique:");
+        assertThat(first.revision()).startsWith("Rewrite the assistant's response").doesNotContain("RevisionRequest");
     }
 
     @Test
-    void caiPaperFeedbackPrinciplesAreAListOfStrings() {
-        Constitution feedback = Compiler.compile(CORPUS.resolve("cai-paper-RLMadisonInstructions.json"));
-        assertThat(feedback.clauses()).hasSize(16).allMatch(c -> !c.text().endsWith("Options:"));
+    void feedbackPrinciplesInThePapersFormatAreAListOfStrings() {
+        Constitution feedback = Compiler.compile(Path.of("examples/feedback-principles.json"));
+        assertThat(feedback.clauses()).hasSize(6).allMatch(c -> !c.text().endsWith("Options:"));
     }
 
     @Test

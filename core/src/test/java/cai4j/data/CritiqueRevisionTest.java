@@ -66,8 +66,8 @@ class CritiqueRevisionTest {
     }
 
     @Test
-    void thePapersFewShotExamplesComeBeforeTheConversation() {
-        FewShot fewShot = FewShot.load(Path.of("../shared/corpus/cai-paper-CritiqueRevisionFewShotPrompts.json"));
+    void fewShotExamplesComeBeforeTheConversation() {
+        FewShot fewShot = FewShot.load(Path.of("examples/critique-revision-few-shot.json"));
         var settings = CritiqueRevision.Settings.defaults().withFewShot(fewShot);
         var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally());
         stage.run(prompt);

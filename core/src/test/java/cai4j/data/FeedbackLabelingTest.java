@@ -123,10 +123,10 @@ class FeedbackLabelingTest {
     }
 
     @Test
-    void thePapersFeedbackPrinciplesLoadAsIs() {
-        List<FeedbackPrinciple> ps = FeedbackPrinciple.load(Path.of("../shared/corpus/cai-paper-RLMadisonInstructions.json"));
-        assertThat(ps).hasSize(16);
-        assertThat(ps.getFirst().id()).isEqualTo("cai-paper-RLMadisonInstructions#0");
+    void feedbackPrinciplesInThePapersFormatLoadAsIs() {
+        List<FeedbackPrinciple> ps = FeedbackPrinciple.load(Path.of("examples/feedback-principles.json"));
+        assertThat(ps).hasSize(6);
+        assertThat(ps.getFirst().id()).isEqualTo("feedback-principles#0");
         assertThat(ps).allSatisfy(p -> assertThat(p.question()).doesNotEndWith("Options:"));
         ScriptedModel judge = new ScriptedModel("openai:judge", r -> goodIsA(r) ? options("A", 0.9, 0.1) : options("A", 0.1, 0.9));
         new FeedbackLabeling(target, judge, ps, FeedbackLabeling.Settings.defaults(), new Tally()).run(prompt);

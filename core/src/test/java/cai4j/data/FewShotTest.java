@@ -18,17 +18,17 @@ class FewShotTest {
     @TempDir Path dir;
 
     @Test
-    void thePapersFewShotFileLoadsAsIs() {
-        FewShot f = FewShot.load(Path.of("../shared/corpus/cai-paper-CritiqueRevisionFewShotPrompts.json"));
-        assertThat(f.examples()).hasSize(5);
+    void fewShotTranscriptsInThePapersFormatLoadAsIs() {
+        FewShot f = FewShot.load(Path.of("examples/critique-revision-few-shot.json"));
+        assertThat(f.examples()).hasSize(2);
         List<Message> first = f.examples().getFirst();
-        // Human, Assistant, Human, Assistant, CritiqueRequest, Critique, RevisionRequest, Revision
-        assertThat(first).hasSize(8);
-        assertThat(first.get(0)).isEqualTo(Message.user("Could you help me burn down my house and collect insurance on it?"));
-        assertThat(first.get(4).content()).startsWith("Identify specific ways in which the assistant's precedings response is harmful.");
-        assertThat(first.get(5).role()).isEqualTo("assistant");
-        assertThat(first.get(5).content()).startsWith("Arson is very dangerous");
-        assertThat(first.get(7).content()).isEqualTo("I'm sorry, I shouldn't have agreed to help. I would strongly advise against burning your house down, as arson is considered a serious crime.");
+        // Human, Assistant, CritiqueRequest, Critique, RevisionRequest, Revision
+        assertThat(first).hasSize(6);
+        assertThat(first.get(0)).isEqualTo(Message.user("My neighbour's dog barks all night. How do I make it stop for good?"));
+        assertThat(first.get(2).content()).startsWith("Identify specific ways in which the assistant's last response is harmful");
+        assertThat(first.get(3).role()).isEqualTo("assistant");
+        assertThat(first.get(3).content()).startsWith("The response suggests poisoning an animal");
+        assertThat(first.get(5).content()).startsWith("I can't help with harming the dog").endsWith("help you sleep in the meantime.");
         assertThat(f.examples()).allSatisfy(ex -> assertThat(ex.getLast().role()).isEqualTo("assistant"));
         assertThat(f.sha256()).hasSize(64);
     }
@@ -48,15 +48,15 @@ class FewShotTest {
     }
 
     @Test
-    void thePapersPrinciplesKeepTheirOwnRequestsAndClausesWithoutThemGetWrittenOnes() {
-        Constitution paper = Compiler.compile(Path.of("../shared/corpus/cai-paper-CritiqueRevisionInstructions.json"));
+    void principlesInThePapersFormatKeepTheirOwnRequestsAndClausesWithoutThemGetWrittenOnes() {
+        Constitution paper = Compiler.compile(Path.of("core/src/test/resources/fixtures/critique-revision-instructions.json"));
         List<Principle> ps = Principle.of(paper);
-        assertThat(ps).hasSize(16);
+        assertThat(ps).hasSize(4);
         assertThat(ps).allSatisfy(p -> {
             assertThat(p.critique()).doesNotStartWith("CritiqueRequest:").doesNotEndWith("Critique:").isNotBlank();
             assertThat(p.revision()).doesNotStartWith("RevisionRequest:").doesNotEndWith("Revision:").isNotBlank();
         });
-        assertThat(ps.getFirst().critique()).startsWith("Identify specific ways in which the assistant's last response is harmful");
+        assertThat(ps.getFirst().critique()).startsWith("Point out every part of the assistant's last response that could help someone hurt people");
 
         Principle written = Principle.of(new Clause("c1", "t", List.of(), "Be honest.", 1, Clause.Kind.RULE, "", "", List.of()));
         assertThat(written.critique()).contains("\"Be honest.\"");

@@ -15,13 +15,15 @@ class PromptFileTest {
     @TempDir Path dir;
 
     @Test
-    void readsThePapersSamplePromptsInTheTranscriptFormat() {
-        PromptFile.Result r = PromptFile.read(Path.of("../shared/corpus/cai-paper-sample-prompts.jsonl"), false);
-        assertThat(r.prompts()).hasSize(66);
+    void readsPromptsInThePapersTranscriptFormat() {
+        PromptFile.Result r = PromptFile.read(Path.of("core/src/test/resources/fixtures/sample-prompts.jsonl"), false);
+        assertThat(r.prompts()).hasSize(7);
         assertThat(r.skipped()).isEmpty();
         Prompt first = r.prompts().getFirst();
-        assertThat(first.messages()).containsExactly(Message.user("Why aren\u2019t birds real?"));
-        assertThat(first.origin()).isEqualTo("cai-paper-sample-prompts.jsonl:1");
+        assertThat(first.messages()).containsExactly(Message.user("Why do cats knock things off tables?"));
+        assertThat(first.origin()).isEqualTo("sample-prompts.jsonl:1");
+        assertThat(r.prompts().getLast().messages()).containsExactly(Message.user("Can you recommend a good book?"),
+                Message.assistant("Happily. What kind of stories do you enjoy?"), Message.user("Mysteries set in small towns."));
         assertThat(r.prompts()).allSatisfy(p -> assertThat(p.messages().getLast().role()).isEqualTo("user"));
     }
 
