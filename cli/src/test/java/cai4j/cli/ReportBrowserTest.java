@@ -1,7 +1,6 @@
 package cai4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import cai4j.report.SyntheticRun;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,8 +31,7 @@ class ReportBrowserTest {
 
     @Test
     void chartsRenderAndADrillDownClickShowsTheTranscriptWithoutRunningHostileText() throws Exception {
-        assumeTrue(Chromium.available(), "Chromium is not installed at " + Chromium.BINARY
-                + " (apt-get install chromium, or set CHROMIUM); the browser test is skipped");
+        Chromium.requireOrSkip();
         Path run = dir.resolve("run");
         SyntheticRun.Written w = SyntheticRun.write(run);
         Path page = dir.resolve("report.html");

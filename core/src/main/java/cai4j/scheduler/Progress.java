@@ -54,15 +54,22 @@ public final class Progress {
     }
 
     /** One plain line describing the run so far. */
-    public String line() {
+    public String line() { return line(false); }
+
+    /**
+     * The planned total is an estimate (a stage may make more calls or fewer than planned): it is
+     * shown, with an ETA, only while the count is below it, and never on the last line.
+     */
+    private String line(boolean finished) {
         Snapshot s = snapshot();
         StringBuilder b = new StringBuilder();
         b.append(s.done());
-        if (s.total() > 0) b.append('/').append(s.total());
-        b.append(" calls");
+        boolean ahead = !finished && s.total() > s.done();
+        if (ahead) b.append('/').append(s.total());
+        b.append(s.done() == 1 && !ahead ? " call" : " calls");
         double rate = s.seconds() > 0 ? s.done() / s.seconds() : 0;
         b.append(String.format(Locale.ROOT, ", %.1f/s", rate));
-        if (s.total() > s.done() && rate > 0) b.append(", ETA ").append(eta((s.total() - s.done()) / rate));
+        if (ahead && rate > 0) b.append(", ETA ").append(eta((s.total() - s.done()) / rate));
         b.append(String.format(Locale.ROOT, ", %d replayed, %d tokens in, %d out, $%.4f, %d retries, %d errors",
                 s.replayed(), s.inputTokens(), s.outputTokens(), s.costUsd(), s.retries(), s.failed()));
         return b.toString();
@@ -76,7 +83,7 @@ public final class Progress {
 
     /**
      * Prints {@link #line()} every {@code everyMillis} on a daemon thread until the returned handle
-     * is closed, which prints a last line.
+     * is closed, which prints a last line with the final count.
      */
     public AutoCloseable report(PrintStream out, long everyMillis) {
         Thread t = Thread.ofPlatform().daemon().name("cai4j-progress").start(() -> {
@@ -96,7 +103,7 @@ public final class Progress {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            out.println("done: " + line());
+            out.println("done: " + line(true));
         };
     }
 }

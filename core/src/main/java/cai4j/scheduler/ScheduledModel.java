@@ -99,15 +99,15 @@ public final class ScheduledModel implements LanguageModel {
                 run.progress().complete(u, cost);
                 return new Attempted(c, attempts, cost, latency);
             } catch (ModelException e) {
+                // a final error stops the run before its slot is given back, so no waiting call can
+                // take the slot and be sent: after a 401, at most the calls already in flight reach the server
+                ModelException first = e.isTransient() ? null : run.stop(e);
                 if (slot != null) {
                     if (e.status() == 429 || e.status() == 0 && e.isTransient()) slot.onDropped();
                     else slot.onIgnore();
                     slot = null;
                 }
-                if (!e.isTransient()) {
-                    ModelException first = run.stop(e);
-                    throw new Failed(first, attempts);
-                }
+                if (first != null) throw new Failed(first, attempts);
                 e.retryAfter().ifPresent(endpoint::pauseFor);
                 boolean flowControl = e.status() == 429;
                 if (attempts >= endpoint.limits().maxAttempts() || (!flowControl && !endpoint.spendRetry())) {

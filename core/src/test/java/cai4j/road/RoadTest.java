@@ -110,6 +110,7 @@ class RoadTest {
                             .isEqualTo("The OpenAI-compatible server at " + server.openAiBaseUrl()
                                     + " rejected the API key in OPENAI_API_KEY (401); check the key.");
                 });
+                // the run stops before the failed call gives its slot back: only the 16 calls in flight can reach the server
                 assertThat(server.received()).as("no retry storm").isLessThanOrEqualTo(16);
                 assertThat(road.stopped()).isPresent();
             }

@@ -1,0 +1,36 @@
+package cai4j.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cai4j.model.Usage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class ProgressTest {
+
+    @Test
+    void thePlannedTotalIsShownOnlyWhileTheCountIsBelowIt() {
+        Progress p = new Progress();
+        p.plan(2);
+        p.complete(new Usage(10, 5, 0), 0);
+        assertThat(p.line()).startsWith("1/2 calls");
+        p.complete(new Usage(10, 5, 0), 0);
+        p.replay();
+        // the plan was an estimate that the count overtook: no "3/2"
+        assertThat(p.line()).startsWith("3 calls").doesNotContain("3/2").doesNotContain("ETA");
+    }
+
+    @Test
+    void theLastLineGivesTheFinalCountWithoutTheEstimate() throws Exception {
+        Progress p = new Progress();
+        p.plan(5);
+        p.complete(new Usage(10, 5, 0), 0);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            p.report(out, 60_000).close();
+        }
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("done: 1 call,").doesNotContain("/5");
+    }
+}
