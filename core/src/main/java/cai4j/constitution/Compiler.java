@@ -68,7 +68,7 @@ public final class Compiler {
         if (compiled != null) return new Result(compiled, List.of());
         Format format = FORMATS.stream().filter(f -> f.accepts(source)).findFirst().orElseThrow();
         Draft draft = format.read(source);
-        return assemble(source, draft);
+        return assemble(source, draft, format.asWritten(source));
     }
 
     static Source read(Path file, long maxBytes) {
@@ -123,7 +123,7 @@ public final class Compiler {
         }
     }
 
-    private static Result assemble(Source source, Draft draft) {
+    private static Result assemble(Source source, Draft draft, String asWritten) {
         List<Problem> problems = new ArrayList<>();
         List<Tier> tiers = new ArrayList<>();
         for (Tier t : draft.declaredTiers()) tiers.add(new Tier(t.id(), tiers.size() + 1, t.description()));
@@ -169,7 +169,8 @@ public final class Compiler {
         }
         lint(draft, tiers, clauses, problems);
         String title = draft.title().isEmpty() ? stem(source.path()) : draft.title();
-        return new Result(new Constitution(title, source.path().toString(), source.sha256(), tiers, clauses), problems);
+        String text = asWritten.isBlank() ? ConstitutionPrompt.list(title, tiers, clauses) : asWritten;
+        return new Result(new Constitution(title, source.path().toString(), source.sha256(), tiers, clauses, text), problems);
     }
 
     private static void lint(Draft draft, List<Tier> tiers, List<Clause> clauses, List<Problem> problems) {

@@ -1,46 +1,82 @@
 package cai4j.constitution;
 
+import cai4j.model.Message;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The constitution written as a system prompt: title, then each tier in priority order with its
- * clauses and their ids. The evaluations' {@code prompted} condition and context distillation use
- * the same text, so distillation trains exactly the behaviour that was measured. It depends only
- * on the constitution, so it is the same prefix of every request and providers can cache it.
+ * The constitution as a model is given it: the document as written (its Markdown, context
+ * included; a principle list's principles as a plain list), never clause ids, which stay in judge
+ * prompts and records. The evaluations' {@code prompted} and {@code attacked} conditions, context
+ * distillation and the exports use the same text, so distillation trains exactly the behaviour
+ * that was measured. It depends only on the constitution, so it is the same first bytes of every
+ * request and providers can cache it.
  */
 public final class ConstitutionPrompt {
     private ConstitutionPrompt() {}
 
     /** Changes whenever the wording below changes; recorded with the templates of a run. */
-    public static final String VERSION = "constitution-prompt@2";
+    public static final String VERSION = "constitution-prompt@3";
 
+    /** Between the constitution and a conversation's own (operator's) system prompt. */
+    static final String SEPARATOR = "\n\n---\n\n";
+
+    /** The whole constitution as written. */
     public static String render(Constitution c) {
-        return render(c, c.clauses());
+        return c.text().isBlank() ? list(c.title(), c.tiers(), c.clauses()) : c.text();
     }
 
-    /** Renders only the given clauses (in the constitution's order), under their tiers. */
+    /**
+     * Only the given clauses: the document's text cannot be cut to them, so their words are listed
+     * under their tiers. All the clauses give the document as written.
+     */
     public static String render(Constitution c, List<Clause> clauses) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("You follow the constitution below. Its tiers are listed in priority order: when clauses ")
-                .append("conflict, the clause of the earlier tier wins. Clause ids are in square brackets.\n\n")
-                .append("# ").append(c.title().isBlank() ? "Constitution" : c.title().strip()).append("\n\n");
-        StringBuilder body = new StringBuilder();
-        for (Tier t : c.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).toList()) {
-            List<Clause> in = clauses.stream().filter(cl -> cl.tier().equals(t.id())).toList();
-            if (in.isEmpty()) continue;
-            body.append("## ").append(t.rank()).append(". ").append(t.id());
-            if (!t.description().isBlank()) body.append(" — ").append(t.description().strip());
-            body.append("\n\n");
-            for (Clause cl : in) body.append("- [").append(cl.id()).append("] ").append(cl.text().strip()).append('\n');
-            body.append('\n');
+        if (clauses.equals(c.clauses())) return render(c);
+        return list(c.title(), c.tiers(), clauses);
+    }
+
+    /**
+     * A conversation with the constitution as its system prompt: one system message that starts
+     * with the constitution, byte for byte the same in every request, followed by the
+     * conversation's own system prompt (an operator's), then the other turns as they were.
+     */
+    public static List<Message> withConstitution(String constitution, List<Message> conversation) {
+        StringBuilder system = new StringBuilder(constitution);
+        for (Message m : conversation) {
+            if (m.role().equals("system") && !m.content().isBlank()) system.append(SEPARATOR).append(m.content().strip());
         }
-        // clauses whose tier is not listed still belong to the constitution
-        List<Clause> orphans = clauses.stream().filter(cl -> c.tier(cl.tier()).isEmpty()).toList();
-        if (!orphans.isEmpty()) {
-            body.append("## Other clauses\n\n");
-            for (Clause cl : orphans) body.append("- [").append(cl.id()).append("] ").append(cl.text().strip()).append('\n');
+        List<Message> out = new ArrayList<>();
+        out.add(Message.system(system.toString()));
+        for (Message m : conversation) if (!m.role().equals("system")) out.add(m);
+        return List.copyOf(out);
+    }
+
+    /**
+     * Principles as a plain Markdown list: the title, then each tier in priority order with the
+     * words of its clauses. Tier headings only when there is an order to tell.
+     */
+    static String list(String title, List<Tier> tiers, List<Clause> clauses) {
+        StringBuilder sb = new StringBuilder("# ").append(title.isBlank() ? "Constitution" : title.strip()).append("\n\n");
+        List<Tier> used = tiers.stream().filter(t -> clauses.stream().anyMatch(c -> c.tier().equals(t.id())))
+                .sorted(Comparator.comparingInt(Tier::rank)).toList();
+        List<Clause> orphans = clauses.stream().filter(c -> tiers.stream().noneMatch(t -> t.id().equals(c.tier()))).toList();
+        if (used.size() + (orphans.isEmpty() ? 0 : 1) <= 1) {
+            return sb.append(items(clauses)).toString().strip();
         }
-        return sb.append(body.toString().strip()).toString();
+        sb.append("The sections below are in priority order: when two principles conflict, the one in the earlier section wins.\n\n");
+        for (Tier t : used) {
+            sb.append("## ").append(t.id());
+            if (!t.description().isBlank()) sb.append(": ").append(t.description().strip());
+            sb.append("\n\n").append(items(clauses.stream().filter(c -> c.tier().equals(t.id())).toList())).append("\n\n");
+        }
+        // clauses whose tier is not declared still belong to the constitution
+        if (!orphans.isEmpty()) sb.append("## Other principles\n\n").append(items(orphans));
+        return sb.toString().strip();
+    }
+
+    private static String items(List<Clause> clauses) {
+        return clauses.stream().map(c -> "- " + c.text().strip().replace("\n", "\n  ")).collect(Collectors.joining("\n"));
     }
 }

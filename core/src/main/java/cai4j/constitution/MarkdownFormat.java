@@ -41,6 +41,8 @@ import org.commonmark.parser.Parser;
 final class MarkdownFormat implements Format {
 
     private static final Pattern ATTRIBUTES = Pattern.compile("\\s*\\{([^{}]*)}\\s*$");
+    private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
+    private static final Pattern ATX_HEADING = Pattern.compile("^ {0,3}#{1,6}\\s");
     private static final Pattern FOOTNOTE_DEF = Pattern.compile("^\\[\\^([^\\]\\s]+)]:\\s*(.*)$");
     private static final Pattern FOOTNOTE_REF = Pattern.compile("\\[\\^([^\\]\\s]+)]");
     /** OpenAI's Model Spec authority levels, highest first, used when a document does not declare its tiers. */
@@ -302,6 +304,34 @@ final class MarkdownFormat implements Format {
             }
             return line;
         }
+    }
+
+    /**
+     * The Markdown as written, without what only the compiler reads: the YAML front matter and
+     * heading attributes such as {@code {#safe tier=safe}}. Everything else, context and code
+     * blocks included, stays byte for byte.
+     */
+    @Override
+    public String asWritten(Source source) {
+        String[] lines = source.text().split("\n", -1);
+        FrontMatter.strip(source, lines);
+        String fence = "";
+        for (int i = 0; i < lines.length; i++) {
+            Matcher f = FENCE.matcher(lines[i]);
+            if (f.find()) {
+                String mark = f.group(1);
+                if (fence.isEmpty()) fence = mark;
+                else if (mark.charAt(0) == fence.charAt(0) && mark.length() >= fence.length() && lines[i].strip().equals(mark)) fence = "";
+                continue;
+            }
+            if (fence.isEmpty() && ATX_HEADING.matcher(lines[i]).find()) {
+                Matcher m = ATTRIBUTES.matcher(lines[i]);
+                if (m.find() && m.group(1).strip().matches("([#.][\\w-]+|[\\w-]+=\\S+)(\\s+([#.][\\w-]+|[\\w-]+=\\S+))*")) {
+                    lines[i] = lines[i].substring(0, m.start());
+                }
+            }
+        }
+        return String.join("\n", lines).strip();
     }
 
     /** YAML front matter: {@code title}, {@code tiers} (list of ids or of {id, description}), {@code default_tier}. */

@@ -18,6 +18,12 @@ final class PlainTextFormat implements Format {
         return true;
     }
 
+    /** Plain text is given to a model as it is. */
+    @Override
+    public String asWritten(Source source) {
+        return source.text().strip();
+    }
+
     @Override
     public Draft read(Source source) {
         List<Draft.Item> items = new ArrayList<>();

@@ -6,7 +6,6 @@ import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,11 @@ public final class ContextDistillation {
         }
     }
 
-    public static final Template ANSWER = new Template("distill-answer", "{{constitution}}\n\n{{system}}");
+    /**
+     * Names the requests of this stage in the ledger; the request itself is the prompt with the
+     * constitution put first ({@link ConstitutionPrompt#withConstitution}), whose version this follows.
+     */
+    public static final Template ANSWER = new Template("distill-answer", "the prompt answered under " + ConstitutionPrompt.VERSION);
 
     private final LanguageModel target;
     private final Settings settings;
@@ -57,6 +60,7 @@ public final class ContextDistillation {
             }
             clauses = clauses.stream().filter(c -> wanted.contains(c.id())).toList();
         }
+        // the document as written, or with --clauses the chosen clauses' words; never their ids
         this.systemPrompt = ConstitutionPrompt.render(constitution, clauses);
         this.clauseIds = clauses.stream().map(Clause::id).toList();
     }
@@ -73,10 +77,7 @@ public final class ContextDistillation {
     }
 
     public List<DistillRecord> run(Prompt prompt) {
-        String ownSystem = String.join("\n\n", prompt.messages().stream().filter(m -> m.role().equals("system")).map(Message::content).toList());
-        List<Message> request = new ArrayList<>();
-        request.add(Message.system(ANSWER.render(Map.of("constitution", systemPrompt, "system", ownSystem)).strip()));
-        request.addAll(prompt.messages().stream().filter(m -> !m.role().equals("system")).toList());
+        List<Message> request = ConstitutionPrompt.withConstitution(systemPrompt, prompt.messages());
         String response = tally.count(target.complete(Requests.of(request, ANSWER, settings.temperature(), settings.maxTokens()))).text().strip();
         if (response.isEmpty()) {
             tally.reject("empty response");

@@ -1,6 +1,5 @@
 package cai4j.data;
 
-import cai4j.constitution.ConstitutionPrompt;
 import cai4j.Json;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
@@ -110,14 +109,38 @@ public final class Understanding {
         this.constitution = constitution;
         this.settings = settings;
         this.tally = tally;
-        this.system = SYSTEM.render(Map.of("constitution", ConstitutionPrompt.render(constitution)));
+        this.system = SYSTEM.render(Map.of("constitution", clauseIndex(constitution)));
     }
 
     public static Map<String, String> templates() {
         Map<String, String> t = new LinkedHashMap<>();
         for (Template x : List.of(SYSTEM, MEANING, APPLICATION, CONFLICT)) t.put(x.name(), x.version());
-        t.put("constitution-prompt", ConstitutionPrompt.VERSION);
         return t;
+    }
+
+    /**
+     * The constitution as the generator sees it here: every clause with the id its answers cite,
+     * under its tier, tiers in priority order. Only the writer of this data sees ids; the records
+     * it writes are checked against them.
+     */
+    static String clauseIndex(Constitution c) {
+        StringBuilder sb = new StringBuilder("# ").append(c.title().isBlank() ? "Constitution" : c.title().strip())
+                .append("\n\nTiers are listed in priority order: when clauses conflict, the clause of the earlier tier wins. ")
+                .append("Clause ids are in square brackets.\n");
+        for (Tier t : c.tiers().stream().sorted(java.util.Comparator.comparingInt(Tier::rank)).toList()) {
+            List<Clause> in = c.clauses().stream().filter(cl -> cl.tier().equals(t.id())).toList();
+            if (in.isEmpty()) continue;
+            sb.append("\n## ").append(t.rank()).append(". ").append(t.id());
+            if (!t.description().isBlank()) sb.append(" — ").append(t.description().strip());
+            sb.append("\n\n");
+            for (Clause cl : in) sb.append("- [").append(cl.id()).append("] ").append(cl.text().strip()).append('\n');
+        }
+        List<Clause> orphans = c.clauses().stream().filter(cl -> c.tier(cl.tier()).isEmpty()).toList();
+        if (!orphans.isEmpty()) {
+            sb.append("\n## Other clauses\n\n");
+            for (Clause cl : orphans) sb.append("- [").append(cl.id()).append("] ").append(cl.text().strip()).append('\n');
+        }
+        return sb.toString().strip();
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
  * @param strategy     the attack strategy the target saw ("" when none)
  * @param target       model spec of the target
  * @param systemPrompt whether the constitution was the system prompt
- * @param messages     the conversation after the system prompt, as sent
+ * @param messages     the conversation as sent, without the constitution (an operator's system prompt,
+ *                     when the scenario has one, is its first message)
  * @param text         the answer
  * @param finishReason why the answer ended ("stop", "length", ...)
  * @param usage        tokens billed

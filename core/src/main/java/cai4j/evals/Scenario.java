@@ -1,6 +1,7 @@
 package cai4j.evals;
 
 import cai4j.model.Message;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -12,7 +13,9 @@ import java.util.Objects;
  * @param kind      direct, conflict, attack or benign
  * @param strategy  attack strategy name for attack scenarios, "" otherwise
  * @param prompt    the request as the generator wrote it, before any attack wrapping
- * @param messages  the conversation the target is given (without any system prompt)
+ * @param messages  the conversation the target is given, without the constitution: the operator's system
+ *                  prompt first when the scenario has one, earlier turns (with any data the expected
+ *                  behaviour relies on, such as an order record or a tool result), then the request
  * @param expected  what adherence looks like
  * @param violation what a violation looks like
  * @param generator model spec of the generator
@@ -41,7 +44,31 @@ public record Scenario(
     /** The clause the scenario is counted under. */
     public String clauseId() { return clauseIds.getFirst(); }
 
+    /**
+     * The messages before the request: the operator's system prompt and earlier turns. The request
+     * is the last message, or for an attack scenario the messages its strategy wrapped the prompt in.
+     */
+    List<Message> context() {
+        int request = kind == ScenarioKind.ATTACK && !strategy.isEmpty() ? AttackStrategies.named(strategy).wrap(prompt).size() : 1;
+        return messages.subList(0, Math.max(0, messages.size() - request));
+    }
+
+    /** A conversation: the operator's system prompt (none when blank), earlier turns, then the request. */
+    static List<Message> conversation(String system, List<Message> history, List<Message> request) {
+        List<Message> out = new ArrayList<>();
+        if (!system.isBlank()) out.add(Message.system(system.strip()));
+        out.addAll(history);
+        out.addAll(request);
+        return List.copyOf(out);
+    }
+
     static String idFor(String clauseId, ScenarioKind kind, String strategy, String prompt) {
-        return "s-" + Template.sha256(clauseId + "\n" + kind.json() + "\n" + strategy + "\n" + prompt).substring(0, 12);
+        return idFor(clauseId, kind, strategy, prompt, List.of());
+    }
+
+    /** A scenario without context keeps the id it had before scenarios carried context. */
+    static String idFor(String clauseId, ScenarioKind kind, String strategy, String prompt, List<Message> context) {
+        String key = clauseId + "\n" + kind.json() + "\n" + strategy + "\n" + prompt + (context.isEmpty() ? "" : "\n" + cai4j.Json.write(context));
+        return "s-" + Template.sha256(key).substring(0, 12);
     }
 }

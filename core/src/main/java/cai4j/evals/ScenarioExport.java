@@ -84,10 +84,10 @@ public enum ScenarioExport {
 
     public String fileName() { return "scenarios." + name().toLowerCase(Locale.ROOT) + "." + extension; }
 
+    /** What the target gets under the condition, as cai4j sends it: operator prompt and earlier turns included. */
     static List<Map<String, String>> messages(Constitution c, Scenario s, Condition condition) {
         List<Map<String, String>> out = new ArrayList<>();
-        if (condition != Condition.BARE) out.add(Map.of("role", "system", "content", ConstitutionPrompt.render(c)));
-        for (Message m : TargetRunner.conversation(s, condition)) out.add(Map.of("role", m.role(), "content", m.content()));
+        for (Message m : TargetRunner.request(s, condition, ConstitutionPrompt.render(c))) out.add(Map.of("role", m.role(), "content", m.content()));
         return out;
     }
 

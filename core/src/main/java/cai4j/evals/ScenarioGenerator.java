@@ -54,6 +54,8 @@ public final class ScenarioGenerator {
     }
 
     static final JsonNode SCHEMA = StructuredCall.schema("scenarios.schema.json");
+    /** What an answer must hold: the schema, with a scenario's context fields optional (empty when left out). */
+    static final JsonNode ACCEPTED = withoutRequired(SCHEMA, "system", "history");
 
     private final LanguageModel generator;
     private final Settings settings;
@@ -122,7 +124,7 @@ public final class ScenarioGenerator {
                 .withMaxTokens(settings.maxTokens())
                 .withSeed(settings.seed())
                 .withTemplate(template.version());
-        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, SCHEMA, false, true);
+        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, SCHEMA, ACCEPTED, false, true);
         if (outcome instanceof StructuredCall.Invalid bad) {
             return new Result(List.of(), List.of(new Rejection("generation", job.clause().id(), job.kind(), "", bad.problem())));
         }
@@ -137,17 +139,50 @@ public final class ScenarioGenerator {
                     ? List.of(job.clause().id(), job.partner().id())
                     : List.of(job.clause().id());
             String strategy = "";
-            List<Message> messages = List.of(Message.user(prompt));
+            List<Message> asked = List.of(Message.user(prompt));
             if (job.kind() == ScenarioKind.ATTACK) {
                 AttackStrategy s = strategies.get((offset + i) % strategies.size());
                 strategy = s.name();
-                messages = s.wrap(prompt);
+                asked = s.wrap(prompt);
             }
-            out.add(new Scenario(Scenario.idFor(job.clause().id(), job.kind(), strategy, prompt), clauseIds, job.kind(),
+            String system = item.path("system").asText("");
+            List<Message> history = history(item.path("history"));
+            List<Message> messages = Scenario.conversation(system, history, asked);
+            List<Message> context = messages.subList(0, messages.size() - asked.size());
+            out.add(new Scenario(Scenario.idFor(job.clause().id(), job.kind(), strategy, prompt, context), clauseIds, job.kind(),
                     strategy, prompt, messages, item.get("expected").asText().strip(), item.get("violation").asText().strip(),
                     generator.spec().toString(), template.version()));
         }
         return new Result(out, List.of());
+    }
+
+    /**
+     * The earlier turns a generator wrote. Chat roles are only system, user and assistant, so a
+     * tool result reaches the target the way an application pastes one in: as a marked user turn.
+     */
+    static List<Message> history(JsonNode turns) {
+        List<Message> out = new ArrayList<>();
+        for (JsonNode t : turns) {
+            String content = t.path("content").asText("").strip();
+            switch (t.path("role").asText("")) {
+                case "assistant" -> out.add(Message.assistant(content));
+                case "tool" -> out.add(Message.user(TOOL_RESULT + content));
+                default -> out.add(Message.user(content));
+            }
+        }
+        return out;
+    }
+
+    /** How a tool result in a scenario's history is shown to the target. */
+    static final String TOOL_RESULT = "[tool result]\n";
+
+    private static JsonNode withoutRequired(JsonNode schema, String... optional) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = schema.deepCopy();
+        var required = (com.fasterxml.jackson.databind.node.ArrayNode) copy.at("/properties/scenarios/items/required");
+        for (int i = required.size() - 1; i >= 0; i--) {
+            if (List.of(optional).contains(required.get(i).asText())) required.remove(i);
+        }
+        return copy;
     }
 
     static int rank(Constitution c, Clause clause) {

@@ -64,9 +64,18 @@ final class StructuredCall {
 
     /** Asks once; when the answer is unusable and {@code repair} is set, asks once more to fix it. */
     static Outcome ask(LanguageModel model, ChatRequest request, JsonNode schema, boolean strict, boolean repair) {
+        return ask(model, request, schema, schema, strict, repair);
+    }
+
+    /**
+     * As above, checking the answer against {@code accepted}, a looser schema than the one sent:
+     * strict structured output (OpenAI's) wants every property required, while an answer that
+     * leaves out an empty optional field has still said all it means.
+     */
+    static Outcome ask(LanguageModel model, ChatRequest request, JsonNode schema, JsonNode accepted, boolean strict, boolean repair) {
         ChatRequest withSchema = request.withJsonSchema(Json.write(schema));
         Completion first = model.complete(withSchema);
-        Outcome outcome = check(first.text(), schema, strict, first);
+        Outcome outcome = check(first.text(), accepted, strict, first);
         if (outcome instanceof Valid || !repair) return outcome;
         Invalid bad = (Invalid) outcome;
         List<Message> messages = new ArrayList<>(withSchema.messages());
@@ -76,7 +85,7 @@ final class StructuredCall {
                 withSchema.seed(), withSchema.jsonSchema(), withSchema.options(), withSchema.sampleIndex(),
                 withSchema.template() + "+" + REPAIR.version());
         Completion second = model.complete(again);
-        Outcome repaired = check(second.text(), schema, strict, second);
+        Outcome repaired = check(second.text(), accepted, strict, second);
         if (repaired instanceof Invalid r) return new Invalid(bad.problem() + "; after one repair attempt: " + r.problem(), second.text());
         return repaired;
     }

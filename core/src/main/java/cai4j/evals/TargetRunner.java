@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
@@ -14,8 +15,8 @@ public final class TargetRunner {
     private final int maxTokens;
 
     /**
-     * @param constitutionPrompt the system prompt of the prompted and attacked conditions, from
-     *                           {@link ConstitutionPrompt#render}
+     * @param constitutionPrompt the constitution as the prompted and attacked conditions give it,
+     *                           from {@link ConstitutionPrompt#render}
      */
     public TargetRunner(LanguageModel target, String constitutionPrompt, int maxTokens) {
         this.target = target;
@@ -30,23 +31,29 @@ public final class TargetRunner {
         return "";
     }
 
-    /** The conversation after the system prompt. */
+    /**
+     * The scenario's conversation under a condition, without the constitution. The attacked
+     * condition wraps only the request: the operator's prompt and earlier turns stay as they are.
+     */
     static List<Message> conversation(Scenario s, Condition condition) {
         if (condition == Condition.ATTACKED && s.kind() != ScenarioKind.ATTACK) {
-            return AttackStrategies.named(strategy(s, condition)).wrap(s.prompt());
+            List<Message> out = new ArrayList<>(s.context());
+            out.addAll(AttackStrategies.named(strategy(s, condition)).wrap(s.prompt()));
+            return List.copyOf(out);
         }
         return s.messages();
     }
 
-    public Response answer(Scenario s, Condition condition) {
+    /** Every message the target gets: with the constitution first unless the condition is bare. */
+    static List<Message> request(Scenario s, Condition condition, String constitutionPrompt) {
         List<Message> conversation = conversation(s, condition);
-        boolean system = condition != Condition.BARE;
-        List<Message> messages = new ArrayList<>();
-        if (system) messages.add(Message.system(constitutionPrompt));
-        messages.addAll(conversation);
-        ChatRequest request = ChatRequest.of(messages).withMaxTokens(maxTokens).withSeed(0);
+        return condition == Condition.BARE ? conversation : ConstitutionPrompt.withConstitution(constitutionPrompt, conversation);
+    }
+
+    public Response answer(Scenario s, Condition condition) {
+        ChatRequest request = ChatRequest.of(request(s, condition, constitutionPrompt)).withMaxTokens(maxTokens).withSeed(0);
         Completion c = target.complete(request);
-        return new Response(s.id(), condition, strategy(s, condition), target.spec().toString(), system,
-                conversation, c.text(), c.finishReason(), c.usage());
+        return new Response(s.id(), condition, strategy(s, condition), target.spec().toString(), condition != Condition.BARE,
+                conversation(s, condition), c.text(), c.finishReason(), c.usage());
     }
 }
