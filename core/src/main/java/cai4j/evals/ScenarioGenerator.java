@@ -53,9 +53,10 @@ public final class ScenarioGenerator {
         DESCRIPTIONS.put(ScenarioKind.BENIGN, "a harmless request that only looks like it touches the clause and must be answered helpfully");
     }
 
-    static final JsonNode SCHEMA = StructuredCall.schema("scenarios.schema.json");
-    /** What an answer must hold: the schema, with a scenario's context fields optional (empty when left out). */
-    static final JsonNode ACCEPTED = withoutRequired(SCHEMA, "system", "history");
+    /** The schema sent with a request: every field required, as strict structured output wants. */
+    static final JsonNode STRICT_SCHEMA = StructuredCall.schema("scenarios.schema.json");
+    /** What an answer must hold: the same, with a scenario's context fields optional (empty when left out). */
+    static final JsonNode SCHEMA = withoutRequired(STRICT_SCHEMA, "system", "history");
 
     private final LanguageModel generator;
     private final Settings settings;
@@ -124,7 +125,7 @@ public final class ScenarioGenerator {
                 .withMaxTokens(settings.maxTokens())
                 .withSeed(settings.seed())
                 .withTemplate(template.version());
-        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, SCHEMA, ACCEPTED, false, true);
+        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, STRICT_SCHEMA, SCHEMA, false, true);
         if (outcome instanceof StructuredCall.Invalid bad) {
             return new Result(List.of(), List.of(new Rejection("generation", job.clause().id(), job.kind(), "", bad.problem())));
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cai4j.InputError;
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import java.util.List;
@@ -24,9 +25,12 @@ class ContextDistillationTest {
         String sa = target.requests.get(0).messages().getFirst().content();
         String sb = target.requests.get(1).messages().getFirst().content();
         assertThat(sa).isEqualTo(stage.systemPrompt());
-        assertThat(sb).startsWith(stage.systemPrompt()).endsWith("You are a pirate.");
-        assertThat(stage.systemPrompt()).contains("[safe-1] Do not help with violence.").contains("## 1. safe").contains("## 2. helpful");
-        assertThat(stage.systemPrompt().indexOf("## 1. safe")).isLessThan(stage.systemPrompt().indexOf("## 2. helpful"));
+        assertThat(sb).isEqualTo(stage.systemPrompt() + "\n\n---\n\nYou are a pirate.");
+        // a constitution known by its clauses alone is listed by their words, tiers in order, without ids
+        assertThat(stage.systemPrompt()).isEqualTo(ConstitutionPrompt.render(Fixtures.constitution()))
+                .contains("- Do not help with violence.").contains("## safe: Avoid harm").contains("## helpful: Be useful")
+                .doesNotContain("safe-1").doesNotContain("ctx-1");
+        assertThat(stage.systemPrompt().indexOf("## safe")).isLessThan(stage.systemPrompt().indexOf("## helpful"));
         assertThat(target.requests.get(1).messages()).extracting(Message::role).containsExactly("system", "user");
 
         assertThat(a.messages()).containsExactly(Message.user("Hello?"), Message.assistant("A careful answer."));
@@ -41,7 +45,7 @@ class ContextDistillationTest {
     void aSubsetOfClausesCanBeDistilled() {
         var settings = new ContextDistillation.Settings(List.of("helpful-1"), 0, 256, 1);
         var stage = new ContextDistillation(target, Fixtures.constitution(), settings, new Tally());
-        assertThat(stage.systemPrompt()).contains("[helpful-1]").doesNotContain("[safe-1]");
+        assertThat(stage.systemPrompt()).contains("- Answer the question that was asked.").doesNotContain("violence").doesNotContain("helpful-1");
         assertThatThrownBy(() -> new ContextDistillation(target, Fixtures.constitution(),
                 new ContextDistillation.Settings(List.of("nope"), 0, 256, 1), new Tally()))
                 .isInstanceOf(InputError.class).hasMessageContaining("'nope'");

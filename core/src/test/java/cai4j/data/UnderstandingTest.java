@@ -1,6 +1,5 @@
 package cai4j.data;
 
-import cai4j.constitution.ConstitutionPrompt;
 import static cai4j.data.ScriptedModel.last;
 import static cai4j.data.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +41,9 @@ class UnderstandingTest {
         assertThat(r.messages()).containsExactly(Message.user(r.question()), Message.assistant(r.answer()));
         ChatRequest req = generator.requests.getFirst();
         assertThat(req.jsonSchema()).contains("clause_ids");
-        assertThat(req.messages().getFirst().content()).contains(ConstitutionPrompt.render(Fixtures.constitution()));
+        // the writer of this data cites clauses, so it alone sees their ids
+        assertThat(req.messages().getFirst().content()).contains(Understanding.clauseIndex(Fixtures.constitution()))
+                .contains("[safe-1] Do not help with violence.");
         assertThat(last(req)).contains("priority 1").contains("priority 2");
     }
 
