@@ -395,7 +395,7 @@
     if (r.expected) block(t, 'adherence looks like', r.expected);
     if (r.violation) block(t, 'a violation looks like', r.violation);
     t.appendChild(el('h3', null, 'conversation'));
-    if (r.systemPrompt) t.appendChild(el('p', { 'class': 'hint' }, 'System prompt: the constitution (not repeated here).'));
+    if (r.systemPrompt) t.appendChild(el('p', { 'class': 'hint' }, 'System prompt: the constitution as written (not repeated here), then the conversation\'s own system message, if any.'));
     r.messages.forEach(function (m) {
       var d = el('div', { 'class': 'msg ' + m.role });
       d.appendChild(el('div', { 'class': 'role' }, m.role));

@@ -172,7 +172,9 @@ class DataCommandTest {
                     "--run", run.toString(), "--target", server.openAiSpec("t"));
             assertThat(d.code()).as(d.err()).isZero();
             assertThat(lines(run.resolve("data/distill.jsonl"))).hasSize(6);
-            assertThat(server.calls()).extracting(Call::system).allSatisfy(s -> assertThat(s).startsWith("You follow the constitution below.").contains("Harbor"));
+            // the constitution as written: its Markdown without front matter, never a clause id
+            assertThat(server.calls()).extracting(Call::system).allSatisfy(s -> assertThat(s).startsWith("# Harbor Assistant Constitution\n\nHarbor is")
+                    .doesNotContain("tier=").doesNotContainPattern("\\.[0-9a-f]{8}\\b"));
 
             Result u = cai4j("data", "understand", "examples/helpful-assistant.md", "--run", run.toString(), "--generator", server.openAiSpec("g"),
                     "--limit", "10", "--judge", "openai:unused");
