@@ -85,7 +85,8 @@ class ExportFormatsTest {
         assertThat(r.counts()).containsEntry("train/sft", 40).containsEntry("train/distill", 40).containsKey("train/understand");
         assertThat(r.test()).isEmpty();
         String text = Files.readString(r.train());
-        assertThat(text).contains("A kinder answer to: question number 7").doesNotContain("You follow the constitution");
+        assertThat(text).contains("A kinder answer to: question number 7")
+                .doesNotContain(Json.write(cai4j.constitution.ConstitutionPrompt.render(TestRun.constitution())).replaceAll("^\"|\"$", ""));
     }
 
     @Test
