@@ -20,7 +20,29 @@ record Draft(String title, List<Tier> declaredTiers, List<Item> clauses, List<Se
      * @param tier       tier named for the clause ("" when the document says nothing)
      */
     record Item(String explicitId, String sectionKey, String tier, List<String> section, String text, int line,
-                Clause.Kind kind, String critique, String revision, List<String> notes) {}
+                Clause.Kind kind, String critique, String revision, List<String> notes) {
+
+        /**
+         * This clause with a sentence that only continues it ("This applies to ..."): one clause
+         * holding both, starting where this one starts. It is a rule when either part is, since
+         * the continuation may carry the norm ("This includes never ...").
+         */
+        Item joinedWith(Item next) {
+            List<String> allNotes = new ArrayList<>(notes);
+            allNotes.addAll(next.notes);
+            Clause.Kind joined = kind == Clause.Kind.RULE || next.kind == Clause.Kind.RULE ? Clause.Kind.RULE : Clause.Kind.CONTEXT;
+            return new Item(explicitId, sectionKey, tier, section, text + " " + next.text, line, joined, critique, revision, allNotes);
+        }
+
+        /** This list item under the sentence that introduces its list ("A good scope should: minimize ..."). */
+        Item headedBy(String lead) {
+            return new Item(explicitId, sectionKey, tier, section, lead + " " + text, line, kind, critique, revision, notes);
+        }
+
+        Item asContext() {
+            return new Item(explicitId, sectionKey, tier, section, text, line, Clause.Kind.CONTEXT, critique, revision, notes);
+        }
+    }
 
     /** A heading, kept so that empty sections can be reported. */
     record Section(List<String> path, int line) {}

@@ -18,6 +18,7 @@ import org.commonmark.ext.gfm.tables.TableRow;
 import org.commonmark.ext.gfm.tables.TablesExtension;
 import org.commonmark.node.BlockQuote;
 import org.commonmark.node.Code;
+import org.commonmark.node.FencedCodeBlock;
 import org.commonmark.node.Heading;
 import org.commonmark.node.HtmlInline;
 import org.commonmark.node.IndentedCodeBlock;
@@ -71,7 +72,7 @@ final class MarkdownFormat implements Format {
                 .includeSourceSpans(IncludeSourceSpans.BLOCKS_AND_INLINES)
                 .build();
         Node document = parser.parse(String.join("\n", lines));
-        Walker walker = new Walker(source, front, footnotes);
+        Walker walker = new Walker(source, front, footnotes, Norms.of(source.text()));
         try {
             for (Node n = document.getFirstChild(); n != null; n = n.getNext()) walker.block(n);
         } catch (StackOverflowError e) {
@@ -90,12 +91,18 @@ final class MarkdownFormat implements Format {
         final List<Draft.Section> sections = new ArrayList<>();
         final List<String> seenTiers = new ArrayList<>();
         final List<String> h1 = new ArrayList<>();
+        final Norms norms;
         boolean afterAdmonition;
+        /** Index of the prose clause a continuing sentence joins; -1 after anything but a paragraph. */
+        int joinable = -1;
+        /** A rule that ended in ':' right before a list: it heads the list's items that cannot stand alone. */
+        String lead = "";
 
-        Walker(Source source, FrontMatter front, Map<String, String> footnotes) {
+        Walker(Source source, FrontMatter front, Map<String, String> footnotes, Norms norms) {
             this.source = source;
             this.front = front;
             this.footnotes = footnotes;
+            this.norms = norms;
         }
 
         record Open(int level, String heading, String key, String tier) {}
@@ -103,10 +110,15 @@ final class MarkdownFormat implements Format {
         void block(Node n) {
             boolean admonitionBody = afterAdmonition;
             afterAdmonition = false;
+            String head = lead;
+            lead = "";
+            // a sentence continues the rule just before it, never one across a heading, list, table or code block
+            boolean prose = n instanceof Paragraph;
+            if (!prose) joinable = -1;
             switch (n) {
                 case Heading h -> heading(h);
                 case Paragraph p -> paragraph(p);
-                case ListBlock l -> list(l);
+                case ListBlock l -> list(l, head);
                 case BlockQuote q -> {
                     for (Node c = q.getFirstChild(); c != null; c = c.getNext()) block(c);
                 }
@@ -117,6 +129,12 @@ final class MarkdownFormat implements Format {
                 }
                 default -> { /* code blocks, HTML, thematic breaks are not rules */ }
             }
+            if (!prose) joinable = -1;
+        }
+
+        /** What a sentence ending in ':' can introduce: then it is a lead-in, not a rule. */
+        static boolean introducesBlock(Node next) {
+            return next instanceof ListBlock || next instanceof TableBlock || next instanceof FencedCodeBlock || next instanceof IndentedCodeBlock;
         }
 
         void heading(Heading h) {
@@ -152,42 +170,78 @@ final class MarkdownFormat implements Format {
                 // an admonition ("!!! meta "Commentary"") holds commentary, not instructions
                 int nl = text.text.indexOf('\n');
                 afterAdmonition = true;
-                if (nl > 0) prose(new Line(text.text.substring(nl + 1), text.lineAt(nl + 1)), true);
+                if (nl > 0) prose(new Line(text.text.substring(nl + 1), text.lineAt(nl + 1)), true, null, false);
                 return;
             }
             boolean example = text.text.startsWith("Example:") || text.text.startsWith("Example ");
-            prose(new Line(text.text, line(p)), example, text);
+            prose(new Line(text.text, line(p)), example, text, introducesBlock(p.getNext()));
         }
 
         void prose(Line text, boolean context) {
-            prose(text, context, null);
+            prose(text, context, null, false);
         }
 
-        void prose(Line paragraph, boolean context, Inline inline) {
+        /**
+         * The sentences of a paragraph: rules or context, a continuing sentence joined to the clause
+         * before it, and a last sentence ending in ':' before a list, table or code block kept as a
+         * lead-in (context) that heads the list's items when it states a rule.
+         */
+        void prose(Line paragraph, boolean context, Inline inline, boolean introducesBlock) {
             String flat = paragraph.text.replace('\n', ' ');
-            for (int[] span : Sentences.split(flat)) {
-                String sentence = flat.substring(span[0], span[1]);
-                int line = inline == null ? paragraph.line : inline.lineAt(span[0]);
-                boolean rule = !context && Sentences.isNormative(sentence);
-                add(sentence, line, rule ? Clause.Kind.RULE : Clause.Kind.CONTEXT);
+            List<int[]> spans = Sentences.split(flat);
+            for (int k = 0; k < spans.size(); k++) {
+                String sentence = flat.substring(spans.get(k)[0], spans.get(k)[1]);
+                int line = inline == null ? paragraph.line : inline.lineAt(spans.get(k)[0]);
+                boolean rule = !context && norms.isRule(sentence);
+                boolean leadIn = introducesBlock && k == spans.size() - 1 && Norms.leadsIn(sentence);
+                Draft.Item item = item(sentence, line, rule && !leadIn ? Clause.Kind.RULE : Clause.Kind.CONTEXT);
+                if (item.text().length() < 2) continue;
+                if (leadIn && rule) lead = item.text();
+                if (!leadIn && joinable >= 0 && Norms.continuesPrevious(item.text())) {
+                    items.set(joinable, items.get(joinable).joinedWith(item));
+                } else {
+                    items.add(item);
+                    joinable = items.size() - 1;
+                }
             }
         }
 
-        void list(ListBlock list) {
+        /**
+         * List items are rules. An item that only continues the item before it joins it; an item
+         * that cannot stand alone is headed by the rule that introduces the list; an item ending in
+         * ':' that introduces a nested list or code block is itself a lead-in.
+         */
+        void list(ListBlock list, String head) {
+            int previous = -1;
             for (Node item = list.getFirstChild(); item != null; item = item.getNext()) {
                 if (!(item instanceof ListItem li)) continue;
                 StringBuilder text = new StringBuilder();
                 int line = line(li);
                 List<ListBlock> nested = new ArrayList<>();
+                boolean introduces = false;
                 for (Node c = li.getFirstChild(); c != null; c = c.getNext()) {
+                    introduces |= c != li.getFirstChild() && introducesBlock(c);
                     if (c instanceof ListBlock l) nested.add(l);
                     else if (c instanceof Paragraph p) {
                         if (!text.isEmpty()) text.append(' ');
                         text.append(Inline.of(p).text.replace('\n', ' '));
                     }
                 }
-                if (!text.isEmpty()) add(text.toString(), line, Clause.Kind.RULE);
-                for (ListBlock l : nested) list(l);
+                String nestedHead = "";
+                if (!text.isEmpty()) {
+                    boolean leadIn = introduces && Norms.leadsIn(text.toString());
+                    Draft.Item it = item(text.toString(), line, leadIn ? Clause.Kind.CONTEXT : Clause.Kind.RULE);
+                    if (leadIn && norms.isRule(it.text())) nestedHead = it.text();
+                    if (it.text().length() >= 2) {
+                        if (previous >= 0 && Norms.continuesPrevious(it.text())) {
+                            items.set(previous, items.get(previous).joinedWith(it));
+                        } else {
+                            items.add(!head.isEmpty() && !leadIn && norms.needsHead(it.text()) ? it.headedBy(head) : it);
+                            previous = items.size() - 1;
+                        }
+                    }
+                }
+                for (ListBlock l : nested) list(l, nestedHead);
             }
         }
 
@@ -209,13 +263,18 @@ final class MarkdownFormat implements Format {
                             if (i < headers.size() && !headers.get(i).isEmpty()) sb.append(headers.get(i)).append(": ");
                             sb.append(cells.get(i));
                         }
-                        if (!sb.isEmpty()) add(sb.toString(), line(row), Clause.Kind.RULE);
+                        if (!sb.isEmpty()) add(item(sb.toString(), line(row), Clause.Kind.RULE));
                     }
                 }
             }
         }
 
-        void add(String raw, int line, Clause.Kind kind) {
+        void add(Draft.Item item) {
+            if (item.text().length() >= 2) items.add(item);
+        }
+
+        /** A clause of the innermost open section, its footnote references moved into its notes. */
+        Draft.Item item(String raw, int line, Clause.Kind kind) {
             List<String> notes = new ArrayList<>();
             Matcher m = FOOTNOTE_REF.matcher(raw);
             while (m.find()) {
@@ -223,12 +282,11 @@ final class MarkdownFormat implements Format {
                 notes.add("^" + m.group(1) + (def == null || def.isEmpty() ? "" : ": " + def));
             }
             String text = FOOTNOTE_REF.matcher(raw).replaceAll("").replaceAll("\\s+", " ").strip();
-            if (text.length() < 2) return;
             Open here = open.peek();
             String tier = here == null ? "" : here.tier;
             if (tier.isEmpty()) tier = front.defaultTier();
             String key = here == null ? "preamble" : here.key;
-            items.add(new Draft.Item("", key, tier, path(), text, line, kind, "", "", notes));
+            return new Draft.Item("", key, tier, path(), text, line, kind, "", "", notes);
         }
 
         List<String> path() {
@@ -253,9 +311,7 @@ final class MarkdownFormat implements Format {
             }
             if (!tiers.isEmpty()) {
                 // in a document that gives tiers to its sections, text outside every tiered section carries no authority
-                items.replaceAll(i -> i.tier().isEmpty()
-                        ? new Draft.Item(i.explicitId(), i.sectionKey(), i.tier(), i.section(), i.text(), i.line(), Clause.Kind.CONTEXT, i.critique(), i.revision(), i.notes())
-                        : i);
+                items.replaceAll(i -> i.tier().isEmpty() ? i.asContext() : i);
             }
             return new Draft(title, tiers, items, sections);
         }

@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * Plain text: numbered or bulleted rules, each a clause (indented lines continue the rule above);
- * a short line ending in ':' or a line in capitals starts a section; other lines are prose.
+ * a short line ending in ':' or a line in capitals starts a section; other lines are prose, read
+ * sentence by sentence like the paragraphs of Markdown.
  */
 final class PlainTextFormat implements Format {
 
@@ -26,12 +27,16 @@ final class PlainTextFormat implements Format {
 
     @Override
     public Draft read(Source source) {
-        List<Draft.Item> items = new ArrayList<>();
+        Norms norms = Norms.of(source.text());
+        Clauses out = new Clauses();
         List<Draft.Section> sections = new ArrayList<>();
         List<String> section = List.of();
         String key = "rules";
         StringBuilder current = null;
         int currentLine = 0;
+        int currentEnd = 0;
+        // a rule ending in ':' right before items heads those of them that cannot stand alone
+        String lead = "";
         String[] lines = source.text().split("\n", -1);
         for (int i = 0; i <= lines.length; i++) {
             String line = i < lines.length ? lines[i].stripTrailing() : "";
@@ -39,30 +44,72 @@ final class PlainTextFormat implements Format {
             boolean continuation = current != null && !line.isBlank() && Character.isWhitespace(line.charAt(0)) && !item.matches();
             if (continuation) {
                 current.append(' ').append(line.strip());
+                currentEnd = i + 1;
                 continue;
             }
             if (current != null) {
-                items.add(item(key, section, current.toString(), currentLine, Clause.Kind.RULE));
+                Draft.Item rule = item(key, section, current.toString(), currentLine, Clause.Kind.RULE);
+                if (!lead.isEmpty() && norms.needsHead(rule.text()) && !Norms.continuesPrevious(rule.text())) rule = rule.headedBy(lead);
+                out.add(rule, currentEnd);
                 current = null;
             }
             if (i == lines.length || line.isBlank()) continue;
             if (item.matches()) {
                 current = new StringBuilder(item.group(1).strip());
                 currentLine = i + 1;
-            } else if (isHeading(line)) {
+                currentEnd = i + 1;
+                continue;
+            }
+            lead = "";
+            if (isHeading(line)) {
                 String title = line.strip().replaceAll(":$", "").replaceAll("^#+\\s*", "");
                 section = List.of(title);
                 key = Ids.slug(title);
                 sections.add(new Draft.Section(section, i + 1));
+                out.breakRun();
             } else {
                 String text = line.strip();
-                for (int[] s : Sentences.split(text)) {
-                    String sentence = text.substring(s[0], s[1]);
-                    items.add(item(key, section, sentence, i + 1, Sentences.isNormative(sentence) ? Clause.Kind.RULE : Clause.Kind.CONTEXT));
+                List<int[]> spans = Sentences.split(text);
+                for (int k = 0; k < spans.size(); k++) {
+                    String sentence = text.substring(spans.get(k)[0], spans.get(k)[1]);
+                    boolean rule = norms.isRule(sentence);
+                    boolean leadIn = k == spans.size() - 1 && Norms.leadsIn(sentence) && nextIsItem(lines, i + 1);
+                    if (leadIn && rule) lead = sentence;
+                    out.add(item(key, section, sentence, i + 1, rule && !leadIn ? Clause.Kind.RULE : Clause.Kind.CONTEXT), i + 1);
                 }
             }
         }
-        return new Draft("", List.of(), items, sections);
+        return new Draft("", List.of(), out.items, sections);
+    }
+
+    /**
+     * Clauses in document order; a sentence or item that only continues the clause ending on the
+     * line just above (or on its own line) joins that clause.
+     */
+    private static final class Clauses {
+        final List<Draft.Item> items = new ArrayList<>();
+        int lastEnd = -1;
+
+        void add(Draft.Item item, int endLine) {
+            if (!items.isEmpty() && item.line() - lastEnd <= 1 && Norms.continuesPrevious(item.text())) {
+                items.set(items.size() - 1, items.getLast().joinedWith(item));
+            } else {
+                items.add(item);
+            }
+            lastEnd = endLine;
+        }
+
+        /** A heading ends what a continuation can refer to. */
+        void breakRun() {
+            lastEnd = -1;
+        }
+    }
+
+    private static boolean nextIsItem(String[] lines, int from) {
+        for (int j = from; j < lines.length; j++) {
+            if (!lines[j].isBlank()) return ITEM.matcher(lines[j].stripTrailing()).matches();
+        }
+        return false;
     }
 
     private static boolean isHeading(String line) {

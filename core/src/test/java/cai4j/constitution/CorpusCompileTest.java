@@ -16,26 +16,45 @@ class CorpusCompileTest {
         Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
         assertThat(spec.tiers()).extracting(Tier::id).containsExactly("root", "system", "developer", "user", "guideline");
         assertThat(spec.tiers()).extracting(Tier::rank).containsExactly(1, 2, 3, 4, 5);
-        assertThat(spec.rules()).hasSize(344);
-        assertThat(spec.clauses()).hasSize(878);
-        assertThat(spec.rules().stream().filter(c -> c.tier().equals("root")).count()).isEqualTo(168);
-        assertThat(spec.rules().stream().filter(c -> c.tier().equals("guideline")).count()).isEqualTo(102);
+        assertThat(spec.rules()).hasSize(338);
+        assertThat(spec.clauses()).hasSize(869);
+        assertThat(spec.rules().stream().filter(c -> c.tier().equals("root")).count()).isEqualTo(163);
+        assertThat(spec.rules().stream().filter(c -> c.tier().equals("guideline")).count()).isEqualTo(101);
     }
 
     @Test
     void modelSpecClausesCarryTheirSectionTierAndLine() {
         Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
-        Clause follow = spec.clause("follow_all_applicable_instructions.a47feab1").orElseThrow();
+        Clause follow = spec.clause("follow_all_applicable_instructions.ce9d51ab").orElseThrow();
         assertThat(follow.tier()).isEqualTo("root");
         assertThat(follow.kind()).isEqualTo(Clause.Kind.RULE);
         assertThat(follow.section()).containsExactly("The chain of command", "Follow all applicable instructions");
-        assertThat(follow.text()).isEqualTo("The assistant must strive to follow all applicable instructions when producing a response.");
+        // the sentence after it only says what the rule includes, so it belongs to the same clause
+        assertThat(follow.text()).isEqualTo("The assistant must strive to follow all applicable instructions when producing a response. "
+                + "This includes all system, developer and user instructions except for those that conflict with a higher-authority "
+                + "instruction or a later instruction at the same authority.");
         assertThat(follow.line()).isEqualTo(181);
 
         assertThat(spec.clause("do_not_encourage_self_harm.c3760d33").orElseThrow().text()).isEqualTo("The assistant must not encourage or enable self-harm.");
         assertThat(spec.clause("be_clear.7f7da97c").orElseThrow().tier()).isEqualTo("guideline");
         // a user-authority section nested in a root chapter keeps its own tier
         assertThat(spec.rules()).filteredOn(c -> c.section().contains("Don't be sycophantic")).allMatch(c -> c.tier().equals("user")).isNotEmpty();
+    }
+
+    @Test
+    void modelSpecLeadInsHeadTheirListsAndContinuationsJoinTheirRules() {
+        Constitution spec = Compiler.compile(CORPUS.resolve("openai-model-spec-2025-12-18.md"));
+        assertThat(spec.clauses()).filteredOn(c -> c.text().equals("A well-crafted scope should:"))
+                .singleElement().extracting(Clause::kind).isEqualTo(Clause.Kind.CONTEXT);
+        assertThat(spec.rules()).filteredOn(c -> c.id().startsWith("scope_of_autonomy.")).extracting(Clause::text)
+                .contains("A well-crafted scope should: minimize breadth and access needed to reduce surprises and build trust");
+        assertThat(spec.rules()).filteredOn(c -> c.text().startsWith("The assistant should not provide detailed, actionable steps"))
+                .singleElement().extracting(Clause::text).asString().endsWith("This includes any steps related to creating, obtaining, "
+                        + "magnifying, or deploying chemical, biological, radiological, and/or nuclear (CBRN) weapons.");
+        assertThat(spec.clauses()).noneMatch(c -> c.text().startsWith("This includes") || c.text().startsWith("This prohibition applies"));
+        // a norm in the descriptive voice of the style chapters
+        assertThat(spec.clauses()).filteredOn(c -> c.text().startsWith("It asks relevant, specific questions"))
+                .singleElement().extracting(Clause::kind).isEqualTo(Clause.Kind.RULE);
     }
 
     @Test
