@@ -50,7 +50,7 @@ final class PlainTextFormat implements Format {
             if (current != null) {
                 Draft.Item rule = item(key, section, current.toString(), currentLine, Clause.Kind.RULE);
                 if (!lead.isEmpty() && norms.needsHead(rule.text()) && !Norms.continuesPrevious(rule.text())) rule = rule.headedBy(lead);
-                out.add(rule, currentEnd);
+                out.add(rule, currentEnd, true);
                 current = null;
             }
             if (i == lines.length || line.isBlank()) continue;
@@ -75,7 +75,7 @@ final class PlainTextFormat implements Format {
                     boolean rule = norms.isRule(sentence);
                     boolean leadIn = k == spans.size() - 1 && Norms.leadsIn(sentence) && nextIsItem(lines, i + 1);
                     if (leadIn && rule) lead = sentence;
-                    out.add(item(key, section, sentence, i + 1, rule && !leadIn ? Clause.Kind.RULE : Clause.Kind.CONTEXT), i + 1);
+                    out.add(item(key, section, sentence, i + 1, rule && !leadIn ? Clause.Kind.RULE : Clause.Kind.CONTEXT), i + 1, !leadIn);
                 }
             }
         }
@@ -84,14 +84,14 @@ final class PlainTextFormat implements Format {
 
     /**
      * Clauses in document order; a sentence or item that only continues the clause ending on the
-     * line just above (or on its own line) joins that clause.
+     * line just above (or on its own line) joins that clause, unless it leads in to items.
      */
     private static final class Clauses {
         final List<Draft.Item> items = new ArrayList<>();
         int lastEnd = -1;
 
-        void add(Draft.Item item, int endLine) {
-            if (!items.isEmpty() && item.line() - lastEnd <= 1 && Norms.continuesPrevious(item.text())) {
+        void add(Draft.Item item, int endLine, boolean mayJoin) {
+            if (mayJoin && !items.isEmpty() && item.line() - lastEnd <= 1 && Norms.continuesPrevious(item.text())) {
                 items.set(items.size() - 1, items.getLast().joinedWith(item));
             } else {
                 items.add(item);
