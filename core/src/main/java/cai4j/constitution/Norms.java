@@ -87,10 +87,12 @@ final class Norms {
      * "The same holds for ...", "This prohibition also covers ..."): on their own they test nothing.
      */
     private static final Pattern CONTINUATION = Pattern.compile(
-            "^(?:(?:this|that|these|it)(?:\\s+(?:rule|prohibition|requirement|restriction|principle|guidance|limit|duty|exception))?"
+            "^(?:(?:(?:this|that|these)(?:\\s+(?:rule|prohibition|requirement|restriction|principle|guidance|limit|duty|exception))?"
                     + "|the same(?:\\s+(?:rule|prohibition|requirement|restriction|principle|guidance|limit|duty))?)"
                     + "\\s+(?:also\\s+|equally\\s+|likewise\\s+)?"
-                    + "(?:applies|apply|includes|include|covers|cover|extends|extend|holds|hold|goes|go|is true|are true)\\b",
+                    + "(?:applies|apply|includes|include|covers|cover|extends|extend|holds|hold|goes|go|is true|are true)"
+                    // "it" only with verbs that cannot open a sentence of its own ("It goes without saying ...")
+                    + "|it\\s+(?:also\\s+|equally\\s+)?(?:applies|includes|covers|extends))\\b",
             Pattern.CASE_INSENSITIVE);
 
     /** An imperative after an opening clause: "When a customer is angry, stay calm." */

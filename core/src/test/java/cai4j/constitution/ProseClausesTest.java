@@ -75,6 +75,16 @@ class ProseClausesTest {
     }
 
     @Test
+    void itContinuesOnlyWithVerbsThatCannotOpenASentenceOfTheirOwn() throws IOException {
+        Path f = dir.resolve("it.md");
+        Files.writeString(f, "# Rules\n\nNever share passwords. It also applies to recovery codes. "
+                + "It goes without saying that the assistant must keep logs private.\n");
+        assertThat(Compiler.compile(f).rules()).extracting(Clause::text).containsExactly(
+                "Never share passwords. It also applies to recovery codes.",
+                "It goes without saying that the assistant must keep logs private.");
+    }
+
+    @Test
     void aJoinedClauseHasTheIdItsWordsWouldHaveAsOneClauseOfTheSameSection() throws IOException {
         Constitution joined = fixture("continuations.md");
         Path one = dir.resolve("one.md");
