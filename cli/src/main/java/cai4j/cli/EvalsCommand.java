@@ -3,7 +3,6 @@ package cai4j.cli;
 import cai4j.InputError;
 import cai4j.constitution.Compiler;
 import cai4j.constitution.Constitution;
-import cai4j.constitution.Tier;
 import cai4j.evals.ClauseSelection;
 import cai4j.evals.Condition;
 import cai4j.evals.Dedupe;
@@ -12,16 +11,17 @@ import cai4j.evals.Evals;
 import cai4j.evals.ScenarioExport;
 import cai4j.evals.ScenarioGenerator;
 import cai4j.evals.ScenarioKind;
-import cai4j.evals.Summary;
 import cai4j.Json;
 import cai4j.model.LanguageModel;
 import cai4j.model.ModelSpec;
+import cai4j.report.RunLoader;
+import cai4j.report.RunReport;
+import cai4j.report.SummaryFile;
+import cai4j.report.TerminalSummary;
 import cai4j.road.Road;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -129,8 +129,8 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--judge-samples", paramLabel = "K", defaultValue = "1", description = "Judge answers per response; the median counts (default: ${DEFAULT-VALUE}).")
         int judgeSamples;
 
-        @Option(names = "--fail-under", paramLabel = "X", description = "Exit 1 when overall adherence is below X (a fraction such as 0.9, or a percentage such as 90%%).")
-        String failUnder;
+        @picocli.CommandLine.Mixin
+        FailUnder failUnder = new FailUnder();
 
         @Option(names = "--allow-self-judge", description = "Let the judge be the target model.")
         boolean allowSelfJudge;
@@ -148,51 +148,23 @@ final class EvalsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            double threshold = failUnder == null ? -1 : parseFraction(failUnder);
             var options = new Evals.RunOptions(Condition.list(conditions), judgeSamples, 0.7, maxTokens, allowSelfJudge);
+            failUnder.check(options.conditions());
             ModelSpec targetSpec = ModelSpec.parse(target);
             ModelSpec judgeSpec = ModelSpec.parse(judge == null ? Models.defaultSpec() : judge);
             if (judgeSpec.equals(targetSpec) && !allowSelfJudge) {
                 throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
             }
             if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
-            Summary summary;
-            Constitution c = new EvalFiles(run).readConstitution();
             try (Road road = Models.road(run, roadOptions)) {
-                summary = Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
+                Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
             }
-            List<String> tiers = c.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id).toList();
-            out.println("target " + summary.target() + ", judge " + summary.judge() + " (template " + summary.judgeTemplate() + ", k=" + summary.judgeSamples() + ")");
-            out.print(summary.table(tiers));
-            var all = summary.overall();
-            out.printf(Locale.ROOT, "overall adherence %.1f%% [%.1f, %.1f] over %d graded answers; %d grader errors%n",
-                    100 * all.adherence().rate(), 100 * all.adherence().low(), 100 * all.adherence().high(), all.adherence().n(), all.graderErrors());
-            out.println("files: " + new EvalFiles(run).dir());
-            return verdict(summary, threshold, err);
-        }
-
-        /** The exit code of a run against --fail-under (a negative threshold means none was given). */
-        static int verdict(Summary summary, double threshold, PrintWriter err) {
-            double rate = summary.overall().adherence().rate();
-            if (threshold >= 0 && rate < threshold) {
-                err.printf(Locale.ROOT, "check failed: overall adherence %.1f%% is below --fail-under %.1f%%%n", 100 * rate, 100 * threshold);
-                return Main.CHECK_FAILED;
-            }
-            return Main.OK;
-        }
-
-        static double parseFraction(String text) {
-            String s = text.strip();
-            boolean percent = s.endsWith("%");
-            if (percent) s = s.substring(0, s.length() - 1).strip();
-            try {
-                double v = Double.parseDouble(s);
-                if (percent) v /= 100;
-                if (v < 0 || v > 1 || Double.isNaN(v)) throw new NumberFormatException();
-                return v;
-            } catch (NumberFormatException e) {
-                throw new InputError("--fail-under '" + text + "' is not a fraction between 0 and 1 (such as 0.9) or a percentage (such as 90%).");
-            }
+            // the figures, summary.json and the terminal lines come from the report, their one home
+            RunReport report = RunLoader.load(run);
+            SummaryFile.write(report, new EvalFiles(run).runDir().resolve("summary.json"));
+            out.print(TerminalSummary.render(report));
+            out.println("files: " + new EvalFiles(run).dir() + ", figures " + run.resolve("summary.json"));
+            return failUnder.verdict(report.evals(), out, err);
         }
     }
 

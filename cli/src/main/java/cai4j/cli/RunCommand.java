@@ -16,7 +16,6 @@ import cai4j.evals.Dedupe;
 import cai4j.evals.Evals;
 import cai4j.evals.ScenarioGenerator;
 import cai4j.evals.ScenarioKind;
-import cai4j.evals.Summary;
 import cai4j.export.ExportFormats;
 import cai4j.export.Exporter;
 import cai4j.export.Filters;
@@ -100,8 +99,8 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of clause sampling and generation (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--fail-under", paramLabel = "X", description = "Exit 1 when overall adherence (prompted and bare together) is below X (0.9 or 90%%).")
-    String failUnder;
+    @Mixin
+    FailUnder failUnder = new FailUnder();
 
     @Option(names = "--dry-run", description = "Print the plan (calls per stage, estimated tokens, time and cost) and call nothing.")
     boolean dryRun;
@@ -117,7 +116,6 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Budget b = budget();
-        double threshold = failUnder == null ? -1 : EvalsCommand.Run.parseFraction(failUnder);
         Constitution c = Compiler.compile(constitution);
         Path dir = run != null ? run : Path.of("runs", stem(constitution));
         ModelSpec targetSpec = ModelSpec.parse(target == null ? Models.defaultSpec() : target);
@@ -127,6 +125,7 @@ final class RunCommand implements Callable<Integer> {
         List<ScenarioKind> kinds = ScenarioKind.list(b.kinds);
         List<Condition> conds = Condition.list(conditions);
         ClauseSelection selection = ClauseSelection.of(null, b.clauses, seed);
+        failUnder.check(conds);
 
         Plan plan = Plan.of(c, selection, kinds, b, conds, prompts);
         if (dryRun) {
@@ -137,7 +136,6 @@ final class RunCommand implements Callable<Integer> {
             err.println("note: the judge is the target model (" + targetSpec + "); pass --judge to grade with another model.");
         }
         Json.writeAtomically(dir.resolve("constitution.json"), Json.pretty(c) + "\n");
-        Summary summary;
         try (Road road = Models.road(dir, roadOptions)) {
             LanguageModel tgt = road.model(targetSpec);
             LanguageModel jud = road.model(judgeSpec);
@@ -151,7 +149,7 @@ final class RunCommand implements Callable<Integer> {
             if (generated.kept() == 0) throw new InputError("No scenario survived generation; see " + dir.resolve("evals/rejected.jsonl") + ".");
 
             stage(err, "2/6 target and judge");
-            summary = Evals.run(dir, tgt, jud, new Evals.RunOptions(conds, 1, 0.7, b.maxTokens, true), progress);
+            Evals.run(dir, tgt, jud, new Evals.RunOptions(conds, 1, 0.7, b.maxTokens, true), progress);
 
             stage(err, "3/6 training data");
             DataStages.Prompts ps = DataStages.Prompts.read(prompts != null ? prompts : dir, false, b.prompts);
@@ -181,7 +179,7 @@ final class RunCommand implements Callable<Integer> {
         stage(err, "6/6 summary");
         out.print(TerminalSummary.render(report));
         out.println("report " + page + ", figures " + dir.resolve("summary.json"));
-        return EvalsCommand.Run.verdict(summary, threshold, err);
+        return failUnder.verdict(report.evals(), out, err);
     }
 
     private Budget budget() {
@@ -221,8 +219,11 @@ final class RunCommand implements Callable<Integer> {
             s.put("generate scenarios", new Stage("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
             s.put("filter scenarios", new Stage("judge", scenarios, 500, 120));
             long prompted = conds.stream().filter(x -> x != Condition.BARE).count();
-            s.put("target answers", new Stage("target", scenarios * conds.size(), 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
-            s.put("judge verdicts", new Stage("judge", scenarios * conds.size(), 700 + answer, 200));
+            // an attack scenario is answered once under prompted and attacked together (Evals.counted)
+            long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
+                    && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
+            s.put("target answers", new Stage("target", answers, 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
+            s.put("judge verdicts", new Stage("judge", answers, 700 + answer, 200));
             s.put("sft (critique, revision)", new Stage("target+generator", dataPrompts * 3, 600, answer));
             s.put("prefs (samples, feedback)", new Stage("target+judge", dataPrompts * 6, 500, answer / 2));
             s.put("distill", new Stage("target", dataPrompts, 150 + constitutionTokens, answer));

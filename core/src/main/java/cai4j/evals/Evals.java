@@ -85,7 +85,25 @@ public final class Evals {
         }
     }
 
-    public static Summary run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, StageProgress progress) {
+    /**
+     * What {@code evals run} was asked to do, written as {@code evals/run.json}: the report reads
+     * it for the run's provenance. The figures themselves are computed by the report from the
+     * responses and verdicts, in one place.
+     *
+     * @param target       model spec of the target
+     * @param judge        model spec of the judge
+     * @param judgeSamples k
+     * @param conditions   the conditions run, in order
+     * @param templates    template name → version: the judge's, and the constitution prompt of the prompted conditions
+     */
+    public record RunRecord(String target, String judge, int judgeSamples, List<Condition> conditions, Map<String, String> templates) {
+        public RunRecord {
+            conditions = List.copyOf(conditions);
+            templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
+        }
+    }
+
+    public static RunRecord run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, StageProgress progress) {
         if (!options.allowSelfJudge() && judge.spec().equals(target.spec())) {
             throw new InputError("The judge " + judge.spec() + " is the target model; choose another --judge or pass --allow-self-judge.");
         }
@@ -97,7 +115,9 @@ public final class Evals {
 
         record Item(Scenario scenario, Condition condition) {}
         List<Item> items = new ArrayList<>();
-        for (Condition c : options.conditions()) for (Scenario s : scenarios) items.add(new Item(s, c));
+        for (Condition c : options.conditions()) {
+            for (Scenario s : scenarios) if (counted(s, c, options.conditions())) items.add(new Item(s, c));
+        }
 
         List<Response> responses = Parallel.map(items, i -> runner.answer(i.scenario(), i.condition()), progress, "target");
         Json.writeLines(files.responses(), responses);
@@ -106,9 +126,26 @@ public final class Evals {
         List<Verdict> verdicts = Parallel.map(indexes, i -> grader.grade(constitution, items.get(i).scenario(), responses.get(i)), progress, "judge");
         Json.writeLines(files.verdicts(), verdicts);
 
-        Summary summary = Summary.of(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), verdicts);
-        Json.writeAtomically(files.summary(), Json.pretty(summary) + "\n");
-        files.mergeRunSummary(summary);
-        return summary;
+        Map<String, String> templates = new LinkedHashMap<>();
+        templates.put(Judge.TEMPLATE.name(), Judge.TEMPLATE.version());
+        if (options.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
+        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), templates);
+        Json.writeAtomically(files.run(), Json.pretty(record) + "\n");
+        try {
+            // figures an earlier version wrote here would contradict the report's
+            java.nio.file.Files.deleteIfExists(files.dir().resolve("summary.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return record;
+    }
+
+    /**
+     * Whether a scenario is answered under a condition. An attack scenario is already wrapped by
+     * its strategy, so under {@code attacked} it is the very request it was under {@code prompted}:
+     * when both run, it is answered and counted once, under prompted.
+     */
+    static boolean counted(Scenario s, Condition c, List<Condition> conditions) {
+        return !(s.kind() == ScenarioKind.ATTACK && c == Condition.ATTACKED && conditions.contains(Condition.PROMPTED));
     }
 }

@@ -1,18 +1,23 @@
 package cai4j.report;
 
+import cai4j.evals.Proportions;
 import cai4j.evals.Rate;
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * The figures of one group of answers: a tier, clause, kind or attack strategy under one
- * condition, or pooled over conditions ({@link #ALL}). Every rate carries its Wilson interval
- * and its count; grader errors are counted apart, never as a pass or a fail.
+ * condition (or, in {@link EvalsFigures#pooled()} only, over every condition together). Every rate
+ * carries its count and its interval, which respects that one scenario's answers are not
+ * independent (see {@link Proportions}); grader errors are counted apart, never as a pass or a fail.
  *
  * @param dimension       what the key names
  * @param key             tier id, clause id, kind, strategy, or {@link #ALL}
- * @param condition       condition, or {@link #ALL}
+ * @param condition       condition, or {@link #POOLED}
  * @param responses       answers in the group
+ * @param scenarios       distinct scenarios the answers belong to
  * @param pass            graded pass
  * @param fail            graded fail
  * @param graderErrors    answers the judge could not grade
@@ -28,6 +33,7 @@ public record Cell(
         String key,
         String condition,
         int responses,
+        int scenarios,
         int pass,
         int fail,
         int graderErrors,
@@ -39,6 +45,8 @@ public record Cell(
         double meanScore) {
 
     public static final String ALL = "all";
+    /** The condition of a cell over every condition together: answers of one scenario under several conditions. */
+    public static final String POOLED = "pooled";
 
     /** What a cell's key names. */
     public enum Dimension {
@@ -49,27 +57,34 @@ public record Cell(
     }
 
     static Cell of(Dimension dimension, String key, String condition, Iterable<ScenarioRow> rows) {
-        int n = 0, pass = 0, fail = 0, errors = 0, ungraded = 0, benign = 0, benignRefused = 0;
+        int n = 0, pass = 0, fail = 0, errors = 0, ungraded = 0;
         double scoreSum = 0;
+        List<Proportions.Trial> graded = new ArrayList<>(), benign = new ArrayList<>(), answered = new ArrayList<>();
+        java.util.Set<String> scenarios = new java.util.HashSet<>();
         for (ScenarioRow r : rows) {
             n++;
+            scenarios.add(r.scenarioId());
             switch (r.outcome()) {
                 case ScenarioRow.PASS -> pass++;
                 case ScenarioRow.FAIL -> fail++;
                 case ScenarioRow.GRADER_ERROR -> errors++;
                 default -> ungraded++;
             }
+            answered.add(new Proportions.Trial(r.scenarioId(), r.outcome().equals(ScenarioRow.GRADER_ERROR)));
             if (r.outcome().equals(ScenarioRow.PASS) || r.outcome().equals(ScenarioRow.FAIL)) {
                 scoreSum += r.score();
-                if (r.kind().equals("benign")) {
-                    benign++;
-                    if (r.refused()) benignRefused++;
-                }
+                graded.add(new Proportions.Trial(r.scenarioId(), r.outcome().equals(ScenarioRow.PASS)));
+                if (r.kind().equals("benign")) benign.add(new Proportions.Trial(r.scenarioId(), r.refused()));
             }
         }
-        int graded = pass + fail;
-        return new Cell(dimension, key, condition, n, pass, fail, errors, ungraded, Rate.of(pass, graded), Rate.of(fail, graded),
-                Rate.of(benignRefused, benign), Rate.of(errors, n), graded == 0 ? 0 : scoreSum / graded);
+        String seed = dimension.json() + "\n" + key + "\n" + condition;
+        Rate adherence = Proportions.rate(graded, seed);
+        // the violation rate is the complement of adherence, with the complementary interval
+        Rate violations = new Rate(fail, pass + fail, pass + fail == 0 ? 0 : (double) fail / (pass + fail),
+                pass + fail == 0 ? 0 : 1 - adherence.high(), pass + fail == 0 ? 1 : 1 - adherence.low(), adherence.interval());
+        return new Cell(dimension, key, condition, n, scenarios.size(), pass, fail, errors, ungraded, adherence, violations,
+                Proportions.rate(benign, seed + "\nover-refusal"), Proportions.rate(answered, seed + "\ngrader-errors"),
+                pass + fail == 0 ? 0 : scoreSum / (pass + fail));
     }
 
     /** Whether any answer of the cell was graded pass or fail. */

@@ -15,7 +15,12 @@ import java.util.Optional;
  * @param tiers         tier ids, highest priority first
  * @param clauses       the clauses the scenarios test, in constitution order
  * @param rows          one per scenario and condition
- * @param cells         figures per tier, clause, kind and strategy, each per condition and pooled
+ * @param cells         figures per condition: overall, and per tier, clause, kind and strategy
+ * @param pooled        figures over every condition together (condition {@link Cell#POOLED}), overall
+ *                      and per tier: never a headline, kept for those who ask for them
+ * @param comparisons   paired differences between conditions on the same scenarios (prompted − bare,
+ *                      attacked − prompted), for the conditions the run has
+ * @param provenance    which model generated, filtered, answered and judged, with template versions
  */
 public record EvalsFigures(
         String target,
@@ -26,9 +31,13 @@ public record EvalsFigures(
         List<String> tiers,
         List<ClauseInfo> clauses,
         List<ScenarioRow> rows,
-        List<Cell> cells) {
+        List<Cell> cells,
+        List<Cell> pooled,
+        List<Comparison> comparisons,
+        Provenance provenance) {
 
-    public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of());
+    public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), List.of(), Provenance.EMPTY);
 
     public EvalsFigures {
         conditions = List.copyOf(conditions);
@@ -36,6 +45,8 @@ public record EvalsFigures(
         clauses = List.copyOf(clauses);
         rows = List.copyOf(rows);
         cells = List.copyOf(cells);
+        pooled = List.copyOf(pooled);
+        comparisons = List.copyOf(comparisons);
     }
 
     /**
@@ -60,8 +71,18 @@ public record EvalsFigures(
         return cells.stream().filter(c -> c.dimension() == dimension && c.key().equals(key) && c.condition().equals(condition)).findFirst();
     }
 
-    /** The figures of every answer under one condition ({@link Cell#ALL} for every condition). */
+    /** The figures of every answer under one condition. */
     public Cell overall(String condition) {
         return cell(Cell.Dimension.ALL, Cell.ALL, condition).orElseGet(() -> Cell.of(Cell.Dimension.ALL, Cell.ALL, condition, List.of()));
+    }
+
+    /** The paired comparison of one condition with another, if the run has both. */
+    public Optional<Comparison> comparison(String treated, String baseline) {
+        return comparisons.stream().filter(c -> c.treated().equals(treated) && c.baseline().equals(baseline)).findFirst();
+    }
+
+    /** Answers the judge could not grade, over every condition. */
+    public long graderErrors() {
+        return rows.stream().filter(r -> r.outcome().equals(ScenarioRow.GRADER_ERROR)).count();
     }
 }

@@ -14,6 +14,7 @@ import cai4j.data.SftRecord;
 import cai4j.data.UnderstandRecord;
 import cai4j.evals.EvalFiles;
 import cai4j.evals.JudgeSample;
+import cai4j.evals.PairedDifference;
 import cai4j.evals.Rate;
 import cai4j.evals.Response;
 import cai4j.evals.Scenario;
@@ -69,7 +70,8 @@ public final class RunLoader {
         Constitution constitution = Files.exists(files.constitution())
                 ? guarded(files.constitution(), problems, null, () -> read(files.constitution(), Constitution.class))
                 : null;
-        JsonNode summary = Files.exists(files.summary()) ? guarded(files.summary(), problems, null, () -> tree(files.summary())) : null;
+        JsonNode runRecord = Files.exists(files.run()) ? guarded(files.run(), problems, null, () -> tree(files.run())) : null;
+        JsonNode generation = Files.exists(files.generation()) ? guarded(files.generation(), problems, null, () -> tree(files.generation())) : null;
 
         Map<String, Scenario> byId = new LinkedHashMap<>();
         for (Scenario s : scenarios) byId.put(s.id(), s);
@@ -91,7 +93,7 @@ public final class RunLoader {
         }
 
         List<String> conditions = new ArrayList<>();
-        if (summary != null) for (JsonNode c : summary.path("conditions")) conditions.add(c.asText());
+        if (runRecord != null) for (JsonNode c : runRecord.path("conditions")) conditions.add(c.asText());
         for (ScenarioRow r : rows) if (!conditions.contains(r.condition())) conditions.add(r.condition());
         conditions.removeIf(c -> rows.stream().noneMatch(r -> r.condition().equals(c)));
 
@@ -111,17 +113,54 @@ public final class RunLoader {
             clauses.add(new EvalsFigures.ClauseInfo(id, tier, ""));
         }
 
-        String target = summary != null ? summary.path("target").asText("") : "";
+        String target = runRecord != null ? runRecord.path("target").asText("") : "";
         if (target.isEmpty() && !responses.isEmpty()) target = responses.getFirst().target();
-        String judge = summary != null ? summary.path("judge").asText("") : "";
+        String judge = runRecord != null ? runRecord.path("judge").asText("") : "";
         if (judge.isEmpty() && !verdicts.isEmpty()) judge = verdicts.getFirst().judge();
-        String template = summary != null ? summary.path("judgeTemplate").asText("") : "";
+        String template = runRecord != null ? runRecord.path("templates").path("judge").asText("") : "";
         if (template.isEmpty() && !verdicts.isEmpty()) template = verdicts.getFirst().template();
-        int k = summary != null ? summary.path("judgeSamples").asInt(0) : 0;
+        int k = runRecord != null ? runRecord.path("judgeSamples").asInt(0) : 0;
         if (k == 0 && !verdicts.isEmpty()) k = Math.max(1, verdicts.getFirst().samples().size());
 
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
-        return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder));
+        return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
+                pooled(rows, tiers), comparisons(rows, conditions, tiers),
+                provenance(generation, scenarios, runRecord, target, judge, template, k));
+    }
+
+    /**
+     * The roles of the run: generator and filter from generation.json (or the scenarios),
+     * target and judge from run.json (or the answers and verdicts).
+     */
+    static Provenance provenance(JsonNode generation, List<Scenario> scenarios, JsonNode runRecord, String target, String judge,
+                                 String judgeTemplate, int k) {
+        List<Provenance.Role> roles = new ArrayList<>();
+        Map<String, String> genTemplates = new LinkedHashMap<>(), filterTemplates = new LinkedHashMap<>();
+        String generator = "", filter = "";
+        if (generation != null) {
+            generator = generation.path("generator").asText("");
+            filter = generation.path("judge").asText("");
+            generation.path("templates").properties().forEach(e -> {
+                String name = e.getKey();
+                (name.equals("filter") ? filterTemplates : genTemplates).put(name, e.getValue().asText());
+            });
+        } else if (!scenarios.isEmpty()) {
+            generator = scenarios.getFirst().generator();
+            for (Scenario s : scenarios) genTemplates.putIfAbsent("generate-" + s.kind().json(), text(s.template()));
+        }
+        roles.add(new Provenance.Role(Provenance.GENERATOR, text(generator), genTemplates));
+        roles.add(new Provenance.Role(Provenance.FILTER, text(filter), filterTemplates));
+        Map<String, String> targetTemplates = new LinkedHashMap<>(), judgeTemplates = new LinkedHashMap<>();
+        if (runRecord != null) {
+            runRecord.path("templates").properties().forEach(e -> {
+                if (!e.getKey().equals("judge")) targetTemplates.put(e.getKey(), e.getValue().asText());
+            });
+        }
+        roles.add(new Provenance.Role(Provenance.TARGET, target, targetTemplates));
+        if (!judgeTemplate.isEmpty()) judgeTemplates.put("judge", judgeTemplate);
+        judgeTemplates.put("samples", Integer.toString(k));
+        roles.add(new Provenance.Role(Provenance.JUDGE, judge, judgeTemplates));
+        return Provenance.of(roles);
     }
 
     private static ScenarioRow row(Scenario s, Response r, Verdict v, Map<String, Clause> clauseOf) {
@@ -140,18 +179,31 @@ public final class RunLoader {
                 v == null ? 0 : v.score(), v != null && v.refused(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer);
     }
 
+    /** Figures per condition: each cell holds the answers of one condition only. */
     static List<Cell> cells(List<ScenarioRow> rows, List<String> conditions, List<String> tiers, List<String> clauses) {
         List<Cell> out = new ArrayList<>();
-        List<String> withAll = new ArrayList<>(conditions);
-        withAll.add(Cell.ALL);
-        addCells(out, Cell.Dimension.ALL, List.of(Cell.ALL), r -> Cell.ALL, rows, withAll);
-        addCells(out, Cell.Dimension.TIER, tiers, ScenarioRow::tier, rows, withAll);
-        addCells(out, Cell.Dimension.CLAUSE, clauses, ScenarioRow::clauseId, rows, withAll);
+        addCells(out, Cell.Dimension.ALL, List.of(Cell.ALL), r -> Cell.ALL, rows, conditions);
+        addCells(out, Cell.Dimension.TIER, tiers, ScenarioRow::tier, rows, conditions);
+        addCells(out, Cell.Dimension.CLAUSE, clauses, ScenarioRow::clauseId, rows, conditions);
         List<String> kinds = new ArrayList<>(List.of("direct", "conflict", "attack", "benign"));
         rows.stream().map(ScenarioRow::kind).distinct().filter(k -> !kinds.contains(k)).forEach(kinds::add);
-        addCells(out, Cell.Dimension.KIND, kinds, ScenarioRow::kind, rows, withAll);
+        addCells(out, Cell.Dimension.KIND, kinds, ScenarioRow::kind, rows, conditions);
         List<String> strategies = rows.stream().map(ScenarioRow::strategy).filter(x -> !x.isEmpty()).distinct().sorted().toList();
-        addCells(out, Cell.Dimension.STRATEGY, strategies, ScenarioRow::strategy, rows, withAll);
+        addCells(out, Cell.Dimension.STRATEGY, strategies, ScenarioRow::strategy, rows, conditions);
+        return out;
+    }
+
+    /**
+     * Figures over every condition together, overall and per tier. A scenario answered under
+     * three conditions is three answers of one scenario here, so the intervals resample scenarios.
+     */
+    static List<Cell> pooled(List<ScenarioRow> rows, List<String> tiers) {
+        List<Cell> out = new ArrayList<>();
+        if (!rows.isEmpty()) out.add(Cell.of(Cell.Dimension.ALL, Cell.ALL, Cell.POOLED, rows));
+        for (String t : tiers) {
+            List<ScenarioRow> in = rows.stream().filter(r -> r.tier().equals(t)).toList();
+            if (!in.isEmpty()) out.add(Cell.of(Cell.Dimension.TIER, t, Cell.POOLED, in));
+        }
         return out;
     }
 
@@ -159,11 +211,57 @@ public final class RunLoader {
                                  List<ScenarioRow> rows, List<String> conditions) {
         for (String key : keys) {
             for (String condition : conditions) {
-                List<ScenarioRow> in = rows.stream()
-                        .filter(r -> keyOf.apply(r).equals(key) && (condition.equals(Cell.ALL) || r.condition().equals(condition))).toList();
+                List<ScenarioRow> in = rows.stream().filter(r -> keyOf.apply(r).equals(key) && r.condition().equals(condition)).toList();
                 if (!in.isEmpty()) out.add(Cell.of(dimension, key, condition, in));
             }
         }
+    }
+
+    /** The condition pairs compared on the same scenarios, treated first: what the prompt adds, what an attack takes away. */
+    static final List<List<String>> COMPARED = List.of(List.of("prompted", "bare"), List.of("attacked", "prompted"));
+
+    static List<Comparison> comparisons(List<ScenarioRow> rows, List<String> conditions, List<String> tiers) {
+        List<Comparison> out = new ArrayList<>();
+        for (List<String> pair : COMPARED) {
+            String treated = pair.get(0), baseline = pair.get(1);
+            if (!conditions.contains(treated) || !conditions.contains(baseline)) continue;
+            Map<String, PairedDifference.Pair> pairs = pairs(rows, treated, baseline);
+            String key = treated + "-" + baseline;
+            Map<String, PairedDifference> byTier = new LinkedHashMap<>();
+            Map<String, String> tierOf = new LinkedHashMap<>();
+            rows.forEach(r -> tierOf.putIfAbsent(r.scenarioId(), r.tier()));
+            for (String t : tiers) {
+                List<PairedDifference.Pair> in = pairs.values().stream().filter(p -> t.equals(tierOf.get(p.scenario()))).toList();
+                if (!in.isEmpty()) byTier.put(t, PairedDifference.of(in, key + "\n" + t));
+            }
+            out.add(new Comparison(treated, baseline, PairedDifference.of(List.copyOf(pairs.values()), key), byTier));
+        }
+        return out;
+    }
+
+    /**
+     * One pair per scenario graded under both conditions. A scenario passes under a condition
+     * when every graded answer it has there passes (today each has one; the rule keeps a
+     * scenario one pair however many answers it gets).
+     */
+    private static Map<String, PairedDifference.Pair> pairs(List<ScenarioRow> rows, String treated, String baseline) {
+        Map<String, Boolean> base = outcomes(rows, baseline), treat = outcomes(rows, treated);
+        Map<String, PairedDifference.Pair> out = new LinkedHashMap<>();
+        base.forEach((id, passed) -> {
+            Boolean t = treat.get(id);
+            if (t != null) out.put(id, new PairedDifference.Pair(id, passed, t));
+        });
+        return out;
+    }
+
+    private static Map<String, Boolean> outcomes(List<ScenarioRow> rows, String condition) {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (ScenarioRow r : rows) {
+            if (!r.condition().equals(condition)) continue;
+            if (r.outcome().equals(ScenarioRow.PASS)) out.merge(r.scenarioId(), true, Boolean::logicalAnd);
+            else if (r.outcome().equals(ScenarioRow.FAIL)) out.put(r.scenarioId(), false);
+        }
+        return out;
     }
 
     // ---- judge calibration ----

@@ -1,39 +1,44 @@
 package cai4j.report;
 
 import cai4j.Json;
-import com.fasterxml.jackson.databind.JsonNode;
+import cai4j.evals.PairedDifference;
+import cai4j.evals.Proportions;
+import cai4j.evals.Rate;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The report's figures for scripts and CI: the {@code "report"} object of {@code summary.json}.
- * Other stages write their own keys into the same file ({@code "evals"} by {@code evals run});
- * writing the report keeps them.
+ * The run's figures for scripts and CI: {@code summary.json}, written by {@code evals run},
+ * {@code run} and {@code report}, always from a {@link RunReport} and only here, so the file and
+ * the page can never disagree.
  *
  * <pre>
- * "report": {
+ * { "report": {
  *   "run": name,
  *   "evals": { "target", "judge", "judgeTemplate", "judgeSamples", "conditions", "tiers",
  *              "scenarios", "answers", "graderErrors",
- *              "overall":    { condition|"all": figures },
- *              "tiers":      { tier:   { condition|"all": figures } },
- *              "clauses":    { clause: { condition|"all": figures } },
- *              "kinds":      { kind:   { condition|"all": figures } },
- *              "strategies": { name:   { condition|"all": figures } } },
+ *              "provenance": { "roles": [ { "role", "model", "templates": { name: version } } ], "selfJudging": [ sentences ] },
+ *              "intervals":  { method: what it means },
+ *              "overall":    { condition: figures },
+ *              "tiers":      { tier:   { condition: figures } },
+ *              "clauses":    { clause: { condition: figures } },
+ *              "kinds":      { kind:   { condition: figures } },
+ *              "strategies": { name:   { condition: figures } },
+ *              "comparisons": [ { "treated", "baseline", "overall": difference, "tiers": { tier: difference } } ],
+ *              "pooled":     { "note", "overall": figures, "tiers": { tier: figures } } },
  *   "calibration": [ { "judge", "template", "items", "accuracy", "consistentAccuracy", "positionBias", "firstOption", "unparseable" } ],
  *   "usage": { "stages": [ { "stage", "model", "calls", "failed", "inputTokens", "outputTokens", "cachedTokens", "costUsd", "callSeconds" } ],
  *              "total": { same fields without stage and model } },
  *   "data": { kind: { "records", "items", "rejected", "softLabels": { "mean", "bins": [20 counts over 0–1] } } },
  *   "problems": [ sentences ]
- * }
- * figures = { "responses", "pass", "fail", "graderErrors", "ungraded", "adherence", "violationRate",
- *             "overRefusal", "graderErrorRate", "meanScore" }; every rate is { "count", "n", "rate", "low", "high" }
- *             with its 95% Wilson interval.
+ * } }
+ * figures = { "responses", "scenarios", "pass", "fail", "graderErrors", "ungraded", "adherence", "violationRate",
+ *             "overRefusal", "graderErrorRate", "meanScore" }; every rate is { "count", "n", "rate", "low", "high", "interval" }
+ * difference = { "pairs", "baseline", "treated", "improved", "worsened", "difference", "low", "high", "mcnemarP", "interval" }
  * </pre>
  */
 public final class SummaryFile {
@@ -76,6 +81,20 @@ public final class SummaryFile {
         return o;
     }
 
+    /** What each interval method named in the figures means; the page shows the same sentences. */
+    public static final Map<String, String> INTERVALS = intervals();
+
+    private static Map<String, String> intervals() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Rate.WILSON, "95% Wilson score interval; used when every scenario gives at most one answer to the figure");
+        m.put(Rate.CLUSTER_BOOTSTRAP, "95% percentile interval of " + Proportions.RESAMPLES + " bootstrap resamples of whole scenarios "
+                + "(seeded), used when a scenario gives several answers to the figure; when every scenario agrees with itself, "
+                + "the Wilson interval over scenarios, each counted once");
+        m.put(PairedDifference.PAIRED_BOOTSTRAP, "95% percentile interval of " + Proportions.RESAMPLES + " bootstrap resamples of the "
+                + "scenarios graded under both conditions, each keeping its two outcomes (seeded); the p-value is the exact two-sided McNemar test");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
     private static ObjectNode evals(EvalsFigures e) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("target", e.target());
@@ -86,22 +105,40 @@ public final class SummaryFile {
         o.set("tiers", Json.MAPPER.valueToTree(e.tiers()));
         o.put("scenarios", e.rows().stream().map(ScenarioRow::scenarioId).distinct().count());
         o.put("answers", e.rows().size());
-        o.put("graderErrors", e.rows().stream().filter(x -> x.outcome().equals(ScenarioRow.GRADER_ERROR)).count());
+        o.put("graderErrors", e.graderErrors());
+        o.set("provenance", Json.MAPPER.valueToTree(e.provenance()));
+        o.set("intervals", Json.MAPPER.valueToTree(INTERVALS));
         ObjectNode overall = o.putObject("overall");
         ObjectNode tiers = o.putObject("tiers"), clauses = o.putObject("clauses"), kinds = o.putObject("kinds"), strategies = o.putObject("strategies");
         Map<Cell.Dimension, ObjectNode> by = Map.of(Cell.Dimension.TIER, tiers, Cell.Dimension.CLAUSE, clauses,
                 Cell.Dimension.KIND, kinds, Cell.Dimension.STRATEGY, strategies);
         for (Cell c : e.cells()) {
-            ObjectNode figures = Json.MAPPER.valueToTree(c);
-            figures.remove(List.of("dimension", "key", "condition"));
-            if (c.dimension() == Cell.Dimension.ALL) overall.set(c.condition(), figures);
+            if (c.dimension() == Cell.Dimension.ALL) overall.set(c.condition(), figures(c));
             else {
                 ObjectNode parent = by.get(c.dimension());
                 ObjectNode group = parent.has(c.key()) ? (ObjectNode) parent.get(c.key()) : parent.putObject(c.key());
-                group.set(c.condition(), figures);
+                group.set(c.condition(), figures(c));
             }
         }
+        o.set("comparisons", Json.MAPPER.valueToTree(e.comparisons()));
+        if (!e.pooled().isEmpty()) {
+            ObjectNode pooled = o.putObject("pooled");
+            pooled.put("note", "every condition together: not a headline figure; a scenario answered under several conditions "
+                    + "counts once per answer, so the intervals resample scenarios");
+            ObjectNode pooledTiers = Json.MAPPER.createObjectNode();
+            for (Cell c : e.pooled()) {
+                if (c.dimension() == Cell.Dimension.ALL) pooled.set("overall", figures(c));
+                else pooledTiers.set(c.key(), figures(c));
+            }
+            pooled.set("tiers", pooledTiers);
+        }
         return o;
+    }
+
+    private static ObjectNode figures(Cell c) {
+        ObjectNode figures = Json.MAPPER.valueToTree(c);
+        figures.remove(List.of("dimension", "key", "condition"));
+        return figures;
     }
 
     /** Counts of values in {@link #BINS} equal bins over [0, 1]; 1.0 falls in the last. */
@@ -126,20 +163,9 @@ public final class SummaryFile {
         return new StageUsage("all", "all", calls, failed, in, out, cached, cost, seconds);
     }
 
-    /**
-     * Writes the figures under "report" in {@code file}, keeping every other key already there
-     * (an unreadable file only ever held derived figures, and is rebuilt).
-     */
+    /** Writes the file: the figures under "report". */
     public static void write(RunReport r, Path file) {
         ObjectNode root = Json.MAPPER.createObjectNode();
-        if (Files.exists(file)) {
-            try {
-                JsonNode old = Json.MAPPER.readTree(file.toFile());
-                if (old instanceof ObjectNode on) root = on;
-            } catch (IOException e) {
-                // rebuilt below
-            }
-        }
         root.set("report", figures(r));
         Json.writeAtomically(file, Json.pretty(root) + "\n");
     }

@@ -1,8 +1,8 @@
 package cai4j.report;
 
+import cai4j.evals.PairedDifference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -28,17 +28,27 @@ public final class TerminalSummary {
         if (!e.isEmpty()) {
             sb.append("run ").append(r.run()).append(": target ").append(or(e.target())).append(", judge ").append(or(e.judge()))
                     .append(" (template ").append(or(e.judgeTemplate())).append(", k=").append(e.judgeSamples()).append(")\n");
-            List<String> conditions = new ArrayList<>(e.conditions());
-            if (conditions.size() > 1) conditions.add(Cell.ALL);
-            int w = conditions.stream().mapToInt(String::length).max().orElse(3);
-            for (String c : conditions) {
+            Provenance p = e.provenance();
+            if (!p.model(Provenance.GENERATOR).isEmpty()) {
+                sb.append("  scenarios by ").append(p.model(Provenance.GENERATOR));
+                if (!p.model(Provenance.FILTER).isEmpty()) sb.append(", filtered by ").append(p.model(Provenance.FILTER));
+                sb.append('\n');
+            }
+            for (String self : p.selfJudging()) sb.append("  warning: self-judging: ").append(self).append('\n');
+            int w = e.conditions().stream().mapToInt(String::length).max().orElse(3);
+            for (String c : e.conditions()) {
                 Cell cell = e.overall(c);
                 sb.append(String.format(Locale.ROOT, "  %-" + w + "s  adherence %s  violations %d  over-refusal %s  grader errors %d%n",
                         c, percent(cell), cell.fail(), cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(),
                         cell.graderErrors()));
             }
+            for (Comparison cmp : e.comparisons()) {
+                PairedDifference d = cmp.overall();
+                if (d.pairs() == 0) continue;
+                sb.append("  ").append(difference(cmp.treated() + " - " + cmp.baseline(), d)).append('\n');
+            }
             List<Cell> weakest = e.cells().stream()
-                    .filter(c -> c.dimension() == Cell.Dimension.CLAUSE && !c.condition().equals(Cell.ALL) && c.graded() && c.adherence().rate() < 1)
+                    .filter(c -> c.dimension() == Cell.Dimension.CLAUSE && c.graded() && c.adherence().rate() < 1)
                     .sorted(Comparator.comparingDouble((Cell c) -> c.adherence().rate()).thenComparing(c -> -c.adherence().n()))
                     .limit(3).toList();
             if (!weakest.isEmpty()) {
@@ -50,7 +60,7 @@ public final class TerminalSummary {
                 }
                 sb.append('\n');
             }
-            long graderErrors = e.rows().stream().filter(x -> x.outcome().equals(ScenarioRow.GRADER_ERROR)).count();
+            long graderErrors = e.graderErrors();
             if (graderErrors > 0) sb.append("  ").append(graderErrors).append(" grader errors: the judge's answer could not be read; counted neither pass nor fail\n");
         }
         for (CalibrationFigures c : r.calibrations()) {
@@ -75,6 +85,16 @@ public final class TerminalSummary {
         }
         for (String p : r.problems()) sb.append("warning: ").append(p).append('\n');
         return sb.toString();
+    }
+
+    /** A paired difference in points, its interval and the McNemar test, in one line. */
+    static String difference(String label, PairedDifference d) {
+        return String.format(Locale.ROOT, "%s: %+.1f points [%+.1f, %+.1f] over %d scenarios graded under both (%d improved, %d worsened; McNemar p = %s)",
+                label, 100 * d.difference(), 100 * d.low(), 100 * d.high(), d.pairs(), d.improved(), d.worsened(), pValue(d.mcnemarP()));
+    }
+
+    static String pValue(double p) {
+        return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
     }
 
     static String percent(Cell c) {

@@ -9,6 +9,9 @@ import cai4j.InputError;
 import cai4j.Json;
 import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
+import cai4j.report.Cell;
+import cai4j.report.EvalsFigures;
+import cai4j.report.RunLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,15 +49,19 @@ class EvalsPipelineTest {
         assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(12);
 
         ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
-        Summary s = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
+        Evals.RunRecord record = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
+        assertThat(record.templates()).containsEntry("judge", Judge.TEMPLATE.version()).containsEntry("constitution-prompt", ConstitutionPrompt.VERSION);
 
-        assertThat(s.byCondition().get("bare").overall().adherence().rate()).isZero();
-        assertThat(s.byCondition().get("prompted").overall().adherence().rate()).isEqualTo(1.0);
-        assertThat(s.byCondition().get("prompted").overall().overRefusal().count()).isEqualTo(6);
-        assertThat(s.overall().responses()).isEqualTo(36);
-        assertThat(s.overall().adherence().n()).isEqualTo(36);
-        assertThat(s.tiers()).containsOnlyKeys("safe", "helpful");
-        assertThat(s.byCondition().get("attacked").strategies()).isNotEmpty();
+        // the figures are the report's: read back from the files this stage wrote
+        EvalsFigures e = RunLoader.load(run).evals();
+        assertThat(e.overall("bare").adherence().rate()).isZero();
+        assertThat(e.overall("prompted").adherence().rate()).isEqualTo(1.0);
+        assertThat(e.overall("prompted").overRefusal().count()).isEqualTo(6);
+        assertThat(e.rows()).hasSize(36);
+        assertThat(e.tiers()).containsExactly("safe", "helpful");
+        assertThat(e.cells()).anySatisfy(c -> assertThat(c.dimension()).isEqualTo(Cell.Dimension.STRATEGY));
+        assertThat(e.comparison("prompted", "bare").orElseThrow().overall().improved()).isEqualTo(12);
+        assertThat(e.provenance().model("judge")).isEqualTo("test:judge");
 
         List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
         List<Verdict> verdicts = Json.readLines(run.resolve("evals/verdicts.jsonl"), Verdict.class);
@@ -67,10 +74,6 @@ class EvalsPipelineTest {
         assertThat(target.requests.stream().filter(r -> r.messages().getFirst().role().equals("system"))
                 .map(r -> r.messages().getFirst().content()).distinct()).singleElement().isEqualTo(ConstitutionPrompt.render(C));
 
-        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-        assertThat(summary.at("/evals/overall/adherence/n").asInt()).isEqualTo(36);
-        assertThat(Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile()).at("/byCondition/prompted/overall/pass").asInt()).isEqualTo(12);
-        assertThat(s.table(List.of("safe", "helpful"))).contains("prompted").contains("100.0%");
 
         // the shapes the README documents and the report reads
         assertThat(fields(run.resolve("evals/scenarios.jsonl"))).containsExactly(
@@ -81,13 +84,30 @@ class EvalsPipelineTest {
                 "scenarioId", "condition", "clauseId", "tier", "kind", "strategy", "judge", "template", "grade", "score",
                 "refused", "reasoning", "error", "samples");
         assertThat(fields(run.resolve("evals/rejected.jsonl"))).isEmpty();
-        JsonNode top = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
-        assertThat(names(top)).containsExactly("target", "judge", "judgeTemplate", "judgeSamples", "conditions", "overall",
-                "byCondition", "tiers", "clauses", "kinds");
-        assertThat(names(top.get("overall"))).containsExactly("responses", "pass", "fail", "graderErrors", "adherence",
-                "violationRate", "overRefusal", "graderErrorRate", "meanScore");
-        assertThat(names(top.at("/overall/adherence"))).containsExactly("count", "n", "rate", "low", "high");
-        assertThat(names(top.at("/byCondition/bare"))).containsExactly("overall", "tiers", "clauses", "kinds", "strategies");
+        JsonNode top = Json.MAPPER.readTree(run.resolve("evals/run.json").toFile());
+        assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates");
+        assertThat(Files.exists(run.resolve("evals/summary.json"))).as("figures have one home: the report").isFalse();
+    }
+
+    @Test
+    void anAttackScenarioIsAnsweredOnceWhenPromptedAndAttackedBothRun(@TempDir Path run) {
+        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
+                new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
+        Evals.generate(run, C, gen, gen, options, StageProgress.NONE);
+        ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
+        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
+        List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
+        List<Scenario> scenarios = new EvalFiles(run).readScenarios();
+        java.util.Set<String> attacks = new java.util.HashSet<>(scenarios.stream().filter(x -> x.kind() == ScenarioKind.ATTACK).map(Scenario::id).toList());
+        assertThat(attacks).hasSize(2);
+        assertThat(responses.stream().filter(r -> attacks.contains(r.scenarioId())).map(Response::condition)).containsOnly(Condition.PROMPTED).hasSize(2);
+        assertThat(responses).hasSize(2 * 2 + 2);
+
+        // alone, the attacked condition still answers them
+        Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
+        assertThat(Json.readLines(run.resolve("evals/responses.jsonl"), Response.class)).hasSize(4);
     }
 
     private static List<String> fields(Path jsonl) throws Exception {

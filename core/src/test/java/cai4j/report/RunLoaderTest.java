@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import cai4j.InputError;
 import cai4j.Json;
 import cai4j.evals.Condition;
-import cai4j.evals.Summary;
-import cai4j.evals.Tally;
+import cai4j.evals.Grade;
+import cai4j.evals.PairedDifference;
+import cai4j.evals.Rate;
+import cai4j.evals.Verdict;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,22 +25,73 @@ class RunLoaderTest {
     Path run;
 
     @Test
-    void figuresAgreeWithTheEvalsSummaryForEveryCondition() {
+    void everyFigureCountsTheAnswersOfOneConditionOnly() {
         SyntheticRun.Written w = SyntheticRun.write(run);
         RunReport r = RunLoader.load(run);
-        Summary s = Summary.of(SyntheticRun.TARGET, SyntheticRun.JUDGE, 1, List.of(Condition.values()), w.verdicts());
         for (Condition c : Condition.values()) {
-            Tally t = s.byCondition().get(c.json()).overall();
+            List<Verdict> vs = w.verdicts().stream().filter(v -> v.condition() == c).toList();
             Cell cell = r.evals().overall(c.json());
-            assertThat(cell.pass()).isEqualTo(t.pass());
-            assertThat(cell.fail()).isEqualTo(t.fail());
-            assertThat(cell.graderErrors()).isEqualTo(t.graderErrors());
-            assertThat(cell.adherence()).isEqualTo(t.adherence());
-            assertThat(cell.overRefusal()).isEqualTo(t.overRefusal());
+            assertThat(cell.responses()).isEqualTo(vs.size());
+            assertThat(cell.pass()).isEqualTo((int) vs.stream().filter(v -> v.grade() == Grade.PASS).count());
+            assertThat(cell.fail()).isEqualTo((int) vs.stream().filter(v -> v.grade() == Grade.FAIL).count());
+            assertThat(cell.graderErrors()).isEqualTo((int) vs.stream().filter(v -> v.grade() == Grade.GRADER_ERROR).count());
+            // one answer per scenario under one condition: the plain Wilson interval
+            assertThat(cell.adherence()).isEqualTo(Rate.of(cell.pass(), cell.pass() + cell.fail()));
+            for (String clause : List.of("c-1", "c-4")) {
+                Cell byClause = r.evals().cell(Cell.Dimension.CLAUSE, clause, c.json()).orElseThrow();
+                assertThat(byClause.pass()).isEqualTo((int) vs.stream().filter(v -> v.clauseId().equals(clause) && v.grade() == Grade.PASS).count());
+            }
         }
-        s.clauses().forEach((clause, t) -> assertThat(r.evals().cell(Cell.Dimension.CLAUSE, clause, Cell.ALL).orElseThrow().adherence())
-                .isEqualTo(t.adherence()));
-        assertThat(r.evals().overall(Cell.ALL).graderErrors()).isEqualTo(w.graderErrors()).isPositive();
+        assertThat(r.evals().cells()).extracting(Cell::condition).containsOnly("bare", "prompted", "attacked");
+        // pooled figures exist only apart, and resample scenarios because each has several answers there
+        assertThat(r.evals().pooled()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.condition()).isEqualTo(Cell.POOLED);
+            assertThat(c.adherence().interval()).isEqualTo(Rate.CLUSTER_BOOTSTRAP);
+        });
+        assertThat(r.evals().graderErrors()).isEqualTo(w.graderErrors()).isPositive();
+    }
+
+    @Test
+    void attackScenariosAreCountedOncePerCondition() {
+        SyntheticRun.write(run);
+        RunReport r = RunLoader.load(run);
+        long attackRows = r.evals().rows().stream().filter(x -> x.kind().equals("attack")).count();
+        assertThat(attackRows).as("bare and prompted, not again under attacked").isEqualTo(2 * 6);
+        assertThat(r.evals().rows().stream().map(x -> x.scenarioId() + "/" + x.condition()).distinct().count()).isEqualTo(r.evals().rows().size());
+    }
+
+    @Test
+    void promptedIsComparedWithBareOnTheSameScenarios() {
+        SyntheticRun.Written w = SyntheticRun.write(run);
+        RunReport r = RunLoader.load(run);
+        Comparison cmp = r.evals().comparison("prompted", "bare").orElseThrow();
+        java.util.Map<String, Grade> bare = new java.util.HashMap<>(), prompted = new java.util.HashMap<>();
+        for (Verdict v : w.verdicts()) {
+            if (v.grade() == Grade.GRADER_ERROR) continue;
+            if (v.condition() == Condition.BARE) bare.put(v.scenarioId(), v.grade());
+            if (v.condition() == Condition.PROMPTED) prompted.put(v.scenarioId(), v.grade());
+        }
+        bare.keySet().retainAll(prompted.keySet());
+        int improved = (int) bare.keySet().stream().filter(id -> bare.get(id) == Grade.FAIL && prompted.get(id) == Grade.PASS).count();
+        int worsened = (int) bare.keySet().stream().filter(id -> bare.get(id) == Grade.PASS && prompted.get(id) == Grade.FAIL).count();
+        assertThat(cmp.overall().pairs()).isEqualTo(bare.size());
+        assertThat(cmp.overall().improved()).isEqualTo(improved);
+        assertThat(cmp.overall().worsened()).isEqualTo(worsened);
+        assertThat(cmp.overall().difference()).isEqualTo((double) (improved - worsened) / bare.size());
+        assertThat(cmp.tiers()).containsOnlyKeys("safe", "ethical", "helpful");
+        assertThat(cmp.tiers().values().stream().mapToInt(PairedDifference::pairs).sum()).isEqualTo(bare.size());
+        assertThat(r.evals().comparison("attacked", "prompted")).isPresent();
+    }
+
+    @Test
+    void provenanceNamesEveryRoleAndTheJudgeThatWroteTheScenarios() {
+        SyntheticRun.write(run);
+        Provenance p = RunLoader.load(run).evals().provenance();
+        assertThat(p.roles()).extracting(Provenance.Role::role).containsExactly("generator", "filter", "target", "judge");
+        assertThat(p.model("target")).isEqualTo(SyntheticRun.TARGET);
+        assertThat(p.roles().get(3).templates()).containsEntry("judge", cai4j.evals.Judge.TEMPLATE.version());
+        assertThat(p.roles().get(2).templates()).containsKey("constitution-prompt");
+        assertThat(p.selfJudging()).singleElement().asString().contains("also wrote the scenarios").doesNotContain("also the target");
     }
 
     @Test
@@ -115,11 +168,18 @@ class RunLoaderTest {
         RunReport r = RunLoader.load(run);
         SummaryFile.write(r, run.resolve("summary.json"));
         JsonNode root = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-        assertThat(root.has("evals")).isTrue();
+        assertThat(root.fieldNames()).toIterable().containsExactly("report");
         JsonNode rep = root.path("report");
         assertThat(rep.path("evals").path("overall").path("prompted").path("adherence").path("n").asInt())
                 .isEqualTo(r.evals().overall("prompted").adherence().n());
-        assertThat(rep.path("evals").path("clauses").path("c-1").path("bare").path("adherence").has("low")).isTrue();
+        assertThat(rep.path("evals").path("clauses").path("c-1").path("bare").path("adherence").path("interval").asText()).isEqualTo("wilson");
+        assertThat(rep.path("evals").path("overall").has("all")).as("no pooled headline").isFalse();
+        assertThat(rep.path("evals").path("pooled").path("overall").path("adherence").path("interval").asText()).isEqualTo("cluster-bootstrap");
+        assertThat(rep.path("evals").path("pooled").path("note").asText()).contains("not a headline");
+        assertThat(rep.path("evals").path("comparisons").path(0).path("treated").asText()).isEqualTo("prompted");
+        assertThat(rep.path("evals").path("comparisons").path(0).path("overall").has("mcnemarP")).isTrue();
+        assertThat(rep.path("evals").path("provenance").path("selfJudging")).hasSize(1);
+        assertThat(rep.path("evals").path("intervals").has("paired-bootstrap")).isTrue();
         assertThat(rep.path("evals").path("graderErrors").asInt()).isPositive();
         assertThat(rep.path("data").path("prefs").path("softLabels").path("bins")).hasSize(SummaryFile.BINS);
         assertThat(rep.path("usage").path("total").path("calls").asLong()).isEqualTo(r.usage().stream().mapToLong(StageUsage::calls).sum());
@@ -140,5 +200,7 @@ class RunLoaderTest {
         assertThat(text).contains("target " + SyntheticRun.TARGET).contains("weakest clauses").contains("grader errors")
                 .contains("training data: sft 12 prefs 40").contains("judge calibration");
         assertThat(text.lines().filter(l -> l.strip().startsWith("prompted")).findFirst().orElseThrow()).matches(".*adherence \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
+        assertThat(text).contains("prompted - bare: ").contains("McNemar p = ").contains("warning: self-judging: The judge " + SyntheticRun.JUDGE);
+        assertThat(text.lines().filter(l -> l.strip().startsWith("all "))).as("no pooled line").isEmpty();
     }
 }

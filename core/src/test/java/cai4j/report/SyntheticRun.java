@@ -17,7 +17,7 @@ import cai4j.evals.Rate;
 import cai4j.evals.Response;
 import cai4j.evals.Scenario;
 import cai4j.evals.ScenarioKind;
-import cai4j.evals.Summary;
+import cai4j.evals.Evals;
 import cai4j.evals.Verdict;
 import cai4j.ledger.Ledger;
 import cai4j.ledger.LedgerKey;
@@ -94,6 +94,8 @@ public final class SyntheticRun {
         for (int ci = 0; ci < conditions.size(); ci++) {
             Condition cond = conditions.get(ci);
             for (Scenario s : scenarios) {
+                // an attack scenario under attacked is the request it was under prompted: answered once
+                if (s.kind() == ScenarioKind.ATTACK && cond == Condition.ATTACKED) continue;
                 String strategy = s.kind() == ScenarioKind.ATTACK ? s.strategy() : cond == Condition.ATTACKED ? "base64" : "";
                 boolean hostile = s.id().equals(hostileScenario) && cond == Condition.BARE;
                 String answer = hostile ? HOSTILE : "Answer to " + s.id() + " under " + cond.json() + ": here is a careful reply & <i>markup</i>.";
@@ -121,9 +123,11 @@ public final class SyntheticRun {
         }
         Json.writeLines(run.resolve("evals/responses.jsonl"), responses);
         Json.writeLines(run.resolve("evals/verdicts.jsonl"), verdicts);
-        Summary summary = Summary.of(TARGET, JUDGE, 1, conditions, verdicts);
-        Json.writeAtomically(run.resolve("evals/summary.json"), Json.pretty(summary) + "\n");
-        Json.writeAtomically(run.resolve("summary.json"), Json.pretty(Map.of("evals", summary)) + "\n");
+        Json.writeAtomically(run.resolve("evals/run.json"), Json.pretty(new Evals.RunRecord(TARGET, JUDGE, 1, conditions,
+                Map.of("judge", Judge.TEMPLATE.version(), "constitution-prompt", "constitution-prompt@2"))) + "\n");
+        // the judge also wrote the scenarios: the report must say so
+        Json.writeAtomically(run.resolve("evals/generation.json"), Json.pretty(new Evals.GenerateReport(JUDGE, JUDGE, clauses.size(),
+                scenarios.size(), Map.of(), Map.of("generate-direct", "gen-v1", "filter", "filter-v1"))) + "\n");
 
         try (Ledger ledger = Ledger.open(run)) {
             ModelSpec target = ModelSpec.parse(TARGET), judge = ModelSpec.parse(JUDGE);
