@@ -28,6 +28,11 @@
   }
   function pct(x, digits) { return (100 * x).toFixed(digits === undefined ? 1 : digits) + '%'; }
   function rateText(r) { return r.n === 0 ? '–' : pct(r.rate) + ' [' + (100 * r.low).toFixed(1) + ', ' + (100 * r.high).toFixed(1) + '] (' + r.count + '/' + r.n + ')'; }
+  // how each interval was found, in words; the figures name the method of every rate
+  var METHODS = { 'wilson': 'Wilson', 'cluster-bootstrap': 'cluster bootstrap by scenario', 'paired-bootstrap': 'paired bootstrap by scenario' };
+  function method(r) { return METHODS[r.interval] || r.interval || 'Wilson'; }
+  function points(x) { return (x >= 0 ? '+' : '\u2212') + Math.abs(100 * x).toFixed(1); }
+  function pValue(p) { return p < 0.001 ? '<0.001' : p.toFixed(3); }
   function color(c) { return COND_COLORS[c] || '#6a4fbf'; }
   function cell(dim, key, cond) {
     if (key === POOLED) { dim = 'all'; key = 'all'; }
@@ -49,7 +54,7 @@
   }
   function cellTooltip(title, c) {
     if (!c) return esc(title) + '<br>no answers';
-    var s = '<b>' + esc(title) + '</b><br>adherence ' + esc(rateText(c.adherence)) +
+    var s = '<b>' + esc(title) + '</b><br>adherence ' + esc(rateText(c.adherence)) + ' <i>' + esc(method(c.adherence)) + '</i>' +
       '<br>pass ' + c.pass + ', fail ' + c.fail;
     if (c.graderErrors) s += '<br><span style="color:#b36b00">grader errors ' + c.graderErrors + '</span>';
     if (c.ungraded) s += '<br>ungraded ' + c.ungraded;
@@ -127,10 +132,21 @@
   // ---- header, tabs, problems ----
   document.getElementById('title').textContent = 'cai4j report · ' + R.run;
   var sub = [];
+  var P = E.provenance || { roles: [], selfJudging: [] };
+  function roleModel(role) { for (var i = 0; i < P.roles.length; i++) if (P.roles[i].role === role) return P.roles[i].model; return ''; }
+  if (roleModel('generator')) sub.push('scenarios by ' + roleModel('generator'));
   if (E.rows.length) sub.push('target ' + (E.target || '?'), 'judge ' + (E.judge || '?') + ' (template ' + (E.judgeTemplate || '?') + ', k=' + E.judgeSamples + ')');
   sub.push('generated ' + D.generated);
   document.getElementById('subtitle').textContent = sub.join(' · ');
-  document.getElementById('footer').textContent = 'cai4j ' + D.version + ' · charts by Apache ECharts ' + echarts.version + ' · every rate with its 95% Wilson interval and count';
+  document.getElementById('footer').textContent = 'cai4j ' + D.version + ' · charts by Apache ECharts ' + echarts.version +
+    ' · every rate with its count and 95% interval (Wilson; a cluster bootstrap by scenario where a scenario gives several answers); figures per condition, never pooled';
+  // a judge that grades its own answers or its own tests: said where the figures are, on every tab
+  if (P.selfJudging.length) {
+    var banner = document.getElementById('self-judging');
+    banner.hidden = false;
+    banner.appendChild(document.createTextNode('Self-judging: the judge of these figures is not independent, so read them with care.'));
+    P.selfJudging.forEach(function (x) { banner.appendChild(el('p', null, x)); });
+  }
   if (R.problems.length) {
     var pr = document.getElementById('problems');
     pr.hidden = false;
@@ -184,16 +200,21 @@
     if (E.rows.length) {
       E.conditions.forEach(function (cond) {
         var c = cell('all', 'all', cond);
-        card(cond + ' adherence', c.pass + c.fail ? pct(c.adherence.rate) : '–',
-          c.pass + c.fail ? '95% CI ' + pct(c.adherence.low) + '–' + pct(c.adherence.high) + ' · n=' + c.adherence.n : 'nothing graded');
+        var k = card(cond + ' adherence', c.pass + c.fail ? pct(c.adherence.rate) : '–',
+          c.pass + c.fail ? '95% CI ' + pct(c.adherence.low) + '–' + pct(c.adherence.high) + ' (' + method(c.adherence) + ') · n=' + c.adherence.n : 'nothing graded');
+        k.id = 'card-' + cond;
       });
-      var all = cell('all', 'all', 'all');
-      var ids = {};
-      E.rows.forEach(function (r) { ids[r.scenarioId] = 1; });
+      var ids = {}, graderErrors = 0;
+      E.rows.forEach(function (r) { ids[r.scenarioId] = 1; if (r.outcome === 'grader_error') graderErrors++; });
       card('scenarios', Object.keys(ids).length, E.rows.length + ' answers over ' + E.conditions.length + ' conditions');
-      var ge = card('grader errors', all.graderErrors, all.graderErrors ? 'judge answers that could not be read; click to list' : 'every answer was graded', all.graderErrors > 0);
+      var ge = card('grader errors', graderErrors, graderErrors ? 'judge answers that could not be read; click to list' : 'every answer was graded', graderErrors > 0);
       ge.id = 'card-grader-errors';
-      if (all.graderErrors) { ge.style.cursor = 'pointer'; ge.addEventListener('click', function () { drill({ outcome: 'grader_error' }); }); }
+      if (graderErrors) { ge.style.cursor = 'pointer'; ge.addEventListener('click', function () { drill({ outcome: 'grader_error' }); }); }
+      var methods = (D.figures.evals && D.figures.evals.intervals) || {};
+      document.getElementById('interval-methods').textContent = 'Intervals: ' + Object.keys(methods).map(function (m) {
+        return (METHODS[m] || m) + ': ' + methods[m]; }).join('. ') + '.';
+      provenance();
+      comparisons();
       var tierKeys = E.tiers.concat([POOLED]);
       groupedRateChart('chart-tiers', 'tier', tierKeys, tierKeys.map(function (t) { return t === POOLED ? 'all tiers' : t; }));
       heatmap();
@@ -208,11 +229,53 @@
     if (R.calibrations.length) calibration();
   }
 
+  function provenance() {
+    if (!P.roles.length) return;
+    document.getElementById('panel-provenance').hidden = false;
+    var t = document.getElementById('provenance-table');
+    var head = el('tr');
+    ['role', 'model', 'templates'].forEach(function (h) { head.appendChild(el('th', null, h)); });
+    t.appendChild(head);
+    P.roles.forEach(function (r) {
+      var tr = el('tr', { 'data-role': r.role });
+      tr.appendChild(el('td', null, r.role));
+      tr.appendChild(el('td', null, r.model));
+      tr.appendChild(el('td', null, Object.keys(r.templates).map(function (k) { return k + ' ' + r.templates[k]; }).join(' · ') || '–'));
+      t.appendChild(tr);
+    });
+  }
+
+  // paired differences: each scenario graded under both conditions is one pair
+  function comparisons() {
+    var cs = E.comparisons || [];
+    if (!cs.length) return;
+    document.getElementById('panel-comparisons').hidden = false;
+    document.getElementById('comparisons-hint').textContent = 'Pass rate under the first condition minus the second, over the scenarios graded under both, ' +
+      'in percentage points with a 95% paired bootstrap interval over scenarios; improved and worsened count the scenarios whose outcome changed, ' +
+      'and p is the exact two-sided McNemar test on them.';
+    var t = document.getElementById('comparisons-table');
+    var head = el('tr');
+    ['comparison', 'tier', 'scenarios', 'pass rate, first', 'pass rate, second', 'difference [95% CI]', 'improved', 'worsened', 'McNemar p'].forEach(function (h) { head.appendChild(el('th', null, h)); });
+    t.appendChild(head);
+    cs.forEach(function (c) {
+      var rows = [['all tiers', c.overall]];
+      E.tiers.forEach(function (tier) { if (c.tiers[tier]) rows.push([tier, c.tiers[tier]]); });
+      rows.forEach(function (x, i) {
+        var d = x[1];
+        var tr = el('tr', { 'data-comparison': c.treated + '-' + c.baseline, 'data-tier': i === 0 ? '' : x[0] });
+        [i === 0 ? c.treated + ' \u2212 ' + c.baseline : '', x[0], d.pairs, d.pairs ? pct(d.treated.rate) : '–', d.pairs ? pct(d.baseline.rate) : '–',
+          d.pairs ? points(d.difference) + ' [' + points(d.low) + ', ' + points(d.high) + ']' : '–', d.improved, d.worsened, d.pairs ? pValue(d.mcnemarP) : '–']
+          .forEach(function (v) { tr.appendChild(el('td', null, v)); });
+        t.appendChild(tr);
+      });
+    });
+  }
+
   function heatmap() {
     var node = document.getElementById('chart-heatmap');
     node.style.height = Math.max(240, 26 * E.clauses.length + 90) + 'px';
     var chart = makeChart('chart-heatmap');
-    var conds = E.conditions.concat(['all']);
+    var conds = E.conditions;
     var ys = E.clauses.map(function (c) { return c.id; }).reverse();
     var data = [];
     ys.forEach(function (id, y) {

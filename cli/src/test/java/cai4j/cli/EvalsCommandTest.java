@@ -100,27 +100,31 @@ class EvalsCommandTest {
 
         Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"),
                 "--judge", server.openAiSpec("judge"), "--fail-under", "0.9");
-        assertThat(r.code()).as(r.err()).isEqualTo(Main.CHECK_FAILED);
-        assertThat(r.err()).contains("below --fail-under 90.0%");
-        assertThat(r.out()).contains("condition").contains("bare").contains("prompted").contains("attacked").contains("overall adherence");
-        JsonNode summary = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
+        // the gate reads the prompted condition alone: the bare answers that all fail do not sink it
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("check passed: prompted adherence 100.0% (12/12) is at least --fail-under 90.0%");
+        assertThat(r.out()).contains("bare").contains("prompted").contains("attacked").contains("prompted - bare: +100.0 points");
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("report").path("evals");
         // the injected verdicts and the forged closing marker did not make one bare answer pass
-        assertThat(summary.at("/byCondition/bare/overall/pass").asInt()).isZero();
-        assertThat(summary.at("/byCondition/bare/overall/fail").asInt()).isEqualTo(12);
-        assertThat(summary.at("/byCondition/prompted/overall/adherence/rate").asDouble()).isEqualTo(1.0);
-        assertThat(summary.at("/byCondition/prompted/overall/overRefusal/count").asInt()).isEqualTo(4);
-        assertThat(summary.at("/overall/graderErrorRate/count").asInt()).isZero();
-        assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
-        assertThat(Files.readAllLines(run.resolve("evals/responses.jsonl"))).hasSize(36);
-        assertThat(Json.MAPPER.readTree(run.resolve("summary.json").toFile()).has("evals")).isTrue();
+        assertThat(summary.at("/overall/bare/pass").asInt()).isZero();
+        assertThat(summary.at("/overall/bare/fail").asInt()).isEqualTo(12);
+        assertThat(summary.at("/overall/prompted/adherence/rate").asDouble()).isEqualTo(1.0);
+        assertThat(summary.at("/overall/prompted/overRefusal/count").asInt()).isEqualTo(4);
+        assertThat(summary.at("/graderErrors").asInt()).isZero();
+        assertThat(summary.at("/comparisons/0/overall/improved").asInt()).isEqualTo(12);
+        assertThat(summary.at("/comparisons/0/overall/mcnemarP").asDouble()).isCloseTo(2 / 4096.0, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(summary.at("/provenance/roles/0/model").asText()).isEqualTo(server.openAiSpec("gen"));
+        // an attack scenario is answered once, under prompted, though attacked runs too: 8 + 8 + 8 + 4 + 4
+        assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(32);
+        assertThat(Files.readAllLines(run.resolve("evals/responses.jsonl"))).hasSize(32);
 
         // resume is rerun: everything replays from the ledger, no call reaches the server
         int before = server.calls().size();
-        assertThat(before).isEqualTo(generatedCalls + 72);
         assertThat(generate().code()).isZero();
         Run again = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"),
-                "--judge", server.openAiSpec("judge"), "--conditions", "prompted", "--fail-under", "90%");
-        assertThat(again.code()).as(again.err()).isZero();
+                "--judge", server.openAiSpec("judge"), "--conditions", "bare,prompted", "--fail-under", "90%", "--fail-under-condition", "bare");
+        assertThat(again.code()).as(again.err()).isEqualTo(Main.CHECK_FAILED);
+        assertThat(again.err()).contains("check failed: bare adherence 0.0% (0/12) is below --fail-under 90.0%");
         assertThat(server.calls()).hasSize(before);
 
         Run pf = cli("evals", "export", "--run", run.toString(), "--format", "promptfoo");
@@ -138,10 +142,10 @@ class EvalsCommandTest {
         Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"),
                 "--judge", server.openAiSpec("judge"), "--conditions", "bare,prompted");
         assertThat(r.code()).as(r.err()).isZero();
-        JsonNode summary = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
-        assertThat(summary.at("/byCondition/bare/overall/fail").asInt()).isEqualTo(12);
-        assertThat(summary.at("/byCondition/prompted/overall/pass").asInt()).isEqualTo(12);
-        assertThat(summary.at("/overall/graderErrors").asInt()).isZero();
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("report").path("evals");
+        assertThat(summary.at("/overall/bare/fail").asInt()).isEqualTo(12);
+        assertThat(summary.at("/overall/prompted/pass").asInt()).isEqualTo(12);
+        assertThat(summary.at("/graderErrors").asInt()).isZero();
     }
 
     @Test
@@ -153,6 +157,13 @@ class EvalsCommandTest {
         Run threshold = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"), "--fail-under", "high");
         assertThat(threshold.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(threshold.err()).contains("--fail-under 'high'");
+        int calls = server.calls().size();
+        Run absent = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"),
+                "--conditions", "bare", "--fail-under", "0.9");
+        assertThat(absent.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(absent.err()).contains("--fail-under reads the prompted condition, which this run does not run (--conditions bare)")
+                .contains("--fail-under-condition");
+        assertThat(server.calls()).as("checked before any call").hasSize(calls);
         Run kinds = cli("evals", "generate", "examples/helpful-assistant.md", "--run", run.toString(), "--kinds", "direct,sneaky");
         assertThat(kinds.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(kinds.err()).contains("sneaky");
@@ -196,7 +207,7 @@ class EvalsCommandTest {
     @Test
     void helpListsTheEvalsCommands() {
         assertThat(cli("evals", "--help").out()).contains("generate").contains("run").contains("export");
-        assertThat(cli("evals", "run", "--help").out()).contains("--fail-under").contains("--judge-samples").contains("--allow-self-judge");
+        assertThat(cli("evals", "run", "--help").out()).contains("--fail-under").contains("--fail-under-condition").contains("--judge-samples").contains("--allow-self-judge");
         assertThat(cli("judge", "calibrate", "--help").out()).contains("--limit");
         assertThat(List.of(cli("--help").out().split("\n"))).anySatisfy(l -> assertThat(l).contains("evals"));
     }

@@ -57,9 +57,33 @@ class ReportBrowserTest {
                 assertThat(svg.path("shapes").asInt()).as(id + " shapes").isGreaterThan(8);
                 assertThat(svg.path("texts").asInt()).as(id + " labels").isGreaterThan(2);
             }
-            // the heat map has a labelled cell for every clause and condition (and the pooled column)
+            // the heat map has a labelled cell for every clause and condition, and no pooled column
             browser.eval("window.cai4jReport.showTab('overview')");
-            assertThat(browser.eval("document.querySelector('#chart-heatmap svg').textContent").asText()).contains("c-6").contains("attacked");
+            assertThat(browser.eval("document.querySelector('#chart-heatmap svg').textContent").asText()).contains("c-6").contains("attacked")
+                    .doesNotContain("all");
+
+            // provenance: every role with its model and template versions
+            JsonNode roles = browser.eval("Array.prototype.map.call(document.querySelectorAll('#provenance-table tr[data-role]'),"
+                    + "function(tr){return tr.textContent;})");
+            assertThat(roles).hasSize(4);
+            assertThat(roles.get(0).asText()).startsWith("generator" + SyntheticRun.JUDGE).contains("generate-direct gen-v1");
+            assertThat(roles.get(2).asText()).startsWith("target" + SyntheticRun.TARGET).contains("constitution-prompt");
+            assertThat(roles.get(3).asText()).startsWith("judge" + SyntheticRun.JUDGE).contains("judge " + cai4j.evals.Judge.TEMPLATE.version());
+            assertThat(browser.eval("document.getElementById('panel-provenance').getBoundingClientRect().height").asDouble()).isGreaterThan(50);
+            // the self-judging banner is seen, not only written: shown, with its sentence, on every tab
+            JsonNode banner = browser.eval("(function(){var b=document.getElementById('self-judging');var r=b.getBoundingClientRect();"
+                    + "return {hidden:b.hidden,h:r.height,text:b.textContent,display:getComputedStyle(b).display};})()");
+            assertThat(banner.path("hidden").asBoolean()).isFalse();
+            assertThat(banner.path("display").asText()).isNotEqualTo("none");
+            assertThat(banner.path("h").asDouble()).isGreaterThan(20);
+            assertThat(banner.path("text").asText()).contains("Self-judging").contains("The judge " + SyntheticRun.JUDGE + " also wrote the scenarios");
+            // the paired difference, per tier and overall, and the interval methods named
+            assertThat(browser.eval("document.querySelectorAll('#comparisons-table tr[data-comparison=\"prompted-bare\"]').length").asInt()).isEqualTo(4);
+            assertThat(browser.eval("document.querySelector('#comparisons-table tr[data-comparison=\"prompted-bare\"]').textContent").asText())
+                    .contains("prompted \u2212 bare").contains("all tiers").containsPattern("[+\u2212]\\d+\\.\\d \\[");
+            assertThat(browser.eval("document.getElementById('interval-methods').textContent").asText()).contains("Wilson").contains("cluster bootstrap by scenario")
+                    .contains("McNemar");
+            assertThat(browser.eval("document.getElementById('card-prompted').textContent").asText()).contains("(Wilson)");
             Files.write(target.resolve("report-screenshot.png"), browser.screenshot(1400, 2600));
             for (String tab : List.of("data", "usage")) {
                 browser.eval("window.cai4jReport.showTab('" + tab + "')");

@@ -34,18 +34,18 @@ class ReportOfARealRunTest {
         }
         RunReport report = RunLoader.load(run);
         assertThat(report.problems()).isEmpty();
-        JsonNode evals = Json.MAPPER.readTree(run.resolve("evals/summary.json").toFile());
+        // the figures evals run wrote are the ones the report computes
+        JsonNode evals = Json.MAPPER.readTree(run.resolve("summary.json").toFile()).path("report").path("evals");
         for (String c : new String[] {"bare", "prompted", "attacked"}) {
             Cell cell = report.evals().overall(c);
-            assertThat(cell.pass()).isEqualTo(evals.at("/byCondition/" + c + "/overall/pass").asInt());
-            assertThat(cell.fail()).isEqualTo(evals.at("/byCondition/" + c + "/overall/fail").asInt());
-            assertThat(cell.overRefusal().count()).isEqualTo(evals.at("/byCondition/" + c + "/overall/overRefusal/count").asInt());
+            assertThat(cell.pass()).isEqualTo(evals.at("/overall/" + c + "/pass").asInt());
+            assertThat(cell.fail()).isEqualTo(evals.at("/overall/" + c + "/fail").asInt());
+            assertThat(cell.overRefusal().count()).isEqualTo(evals.at("/overall/" + c + "/overRefusal/count").asInt());
         }
-        assertThat(report.evals().rows()).hasSize(36).allSatisfy(row -> assertThat(row.answer()).isNotEmpty());
+        assertThat(report.evals().rows()).hasSize(32).allSatisfy(row -> assertThat(row.answer()).isNotEmpty());
         assertThat(report.evals().clauses()).allSatisfy(c -> assertThat(c.text()).isNotEmpty());
         assertThat(report.usage()).extracting(StageUsage::stage).contains("generate-direct", "generate-attack", "filter", "target", "judge");
-        // 36 answers, but an attack scenario is the same request under prompted and attacked: the ledger
-        // holds one call for both (4 attack scenarios), and usage counts calls, not replays
+        // an attack scenario is the same request under prompted and attacked: it is answered once (4 attack scenarios)
         assertThat(report.usage().stream().filter(u -> u.stage().equals("target")).mapToLong(StageUsage::calls).sum()).isEqualTo(32);
 
         var rep = EvalsCommandTest.cli("report", run.toString());
@@ -53,7 +53,6 @@ class ReportOfARealRunTest {
         assertThat(rep.out()).contains("bare", "adherence", "calls");
         assertThat(Files.size(run.resolve("report.html"))).isLessThan(2_000_000);
         JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-        assertThat(summary.has("evals")).isTrue();
         assertThat(summary.at("/report/evals/overall/bare/fail").asInt()).isEqualTo(12);
     }
 }

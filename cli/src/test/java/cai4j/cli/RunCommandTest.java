@@ -97,9 +97,9 @@ class RunCommandTest {
             assertThat(Files.readAllLines(run.resolve("evals/scenarios.jsonl"))).hasSize(18);
             assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
             JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-            assertThat(summary.at("/evals/byCondition/bare/overall/pass").asInt()).isZero();
-            assertThat(summary.at("/evals/byCondition/prompted/overall/adherence/rate").asDouble()).isEqualTo(1.0);
-            assertThat(summary.has("report")).isTrue();
+            assertThat(summary.at("/report/evals/overall/bare/pass").asInt()).isZero();
+            assertThat(summary.at("/report/evals/overall/prompted/adherence/rate").asDouble()).isEqualTo(1.0);
+            assertThat(summary.at("/report/evals/comparisons/0/overall/pairs").asInt()).isEqualTo(18);
 
             for (String kind : List.of("sft", "prefs", "distill")) {
                 assertThat(Files.readAllLines(run.resolve("data/" + kind + ".jsonl"))).as(kind).hasSize(4);
