@@ -156,6 +156,9 @@ final class EvalsCommand implements Runnable {
                 throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
             }
             if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
+            // a run directory without scenarios is bad input before any ledger is opened in it
+            new EvalFiles(run).readConstitution();
+            new EvalFiles(run).readScenarios();
             try (Road road = Models.road(run, roadOptions)) {
                 Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
             }

@@ -169,6 +169,7 @@ class EvalsCommandTest {
         assertThat(kinds.err()).contains("sneaky");
         Run empty = cli("evals", "run", "--run", dir.resolve("nothing").toString(), "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"));
         assertThat(empty.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(dir.resolve("nothing")).as("no ledger opened for a run without scenarios").doesNotExist();
         assertThat(empty.err()).contains("evals generate");
         Run format = cli("evals", "export", "--run", run.toString(), "--format", "csv");
         assertThat(format.code()).isEqualTo(Main.BAD_INPUT);
