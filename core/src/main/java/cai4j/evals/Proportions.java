@@ -11,8 +11,8 @@ import java.util.TreeMap;
  * independent (a scenario that is hard under one condition, or for one judge sample, tends to be
  * hard under the others), so an interval that counts them as independent is too narrow. The
  * interval resamples whole scenarios instead of single answers (the cluster bootstrap; Field and
- * Welsh 2007). When every scenario gives one trial, the Wilson interval is exact enough and is
- * used. Resampling is seeded from the group's key, so a report always shows the same figures.
+ * Welsh 2007), and is never narrower than the Wilson interval of the answers counted as
+ * independent. When every scenario gives one trial, the Wilson interval is used alone. Resampling is seeded from the group's key, so a report always shows the same figures.
  */
 public final class Proportions {
     private Proportions() {}
@@ -72,6 +72,12 @@ public final class Proportions {
             low = ci[0];
             high = ci[1];
         }
+        // never narrower than counting every answer as independent: answers of one scenario are
+        // not expected to disagree more than answers of different scenarios, and with few
+        // scenarios the percentile bootstrap understates the spread
+        Rate independent = Rate.of(count, n);
+        low = Math.min(low, independent.low());
+        high = Math.max(high, independent.high());
         return new Rate(count, n, p, Math.min(low, p), Math.max(high, p), Rate.CLUSTER_BOOTSTRAP);
     }
 

@@ -88,8 +88,9 @@ public final class SummaryFile {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(Rate.WILSON, "95% Wilson score interval; used when every scenario gives at most one answer to the figure");
         m.put(Rate.CLUSTER_BOOTSTRAP, "95% percentile interval of " + Proportions.RESAMPLES + " bootstrap resamples of whole scenarios "
-                + "(seeded), used when a scenario gives several answers to the figure; when every scenario agrees with itself, "
-                + "the Wilson interval over scenarios, each counted once");
+                + "(seeded), used when a scenario gives several answers to the figure; never narrower than the Wilson interval "
+                + "of the answers counted as independent, and when every scenario agrees with itself, the Wilson interval over "
+                + "scenarios, each counted once");
         m.put(PairedDifference.PAIRED_BOOTSTRAP, "95% percentile interval of " + Proportions.RESAMPLES + " bootstrap resamples of the "
                 + "scenarios graded under both conditions, each keeping its two outcomes (seeded); the p-value is the exact two-sided McNemar test");
         return java.util.Collections.unmodifiableMap(m);

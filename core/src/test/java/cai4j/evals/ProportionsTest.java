@@ -51,6 +51,18 @@ class ProportionsTest {
     }
 
     @Test
+    void answersOfOneScenarioThatDisagreeNeverNarrowTheNaiveInterval() {
+        // every scenario half pass, half fail: resampling scenarios shows almost no spread
+        List<Proportions.Trial> trials = new ArrayList<>();
+        for (int s = 0; s < 8; s++) for (int i = 0; i < 2; i++) trials.add(new Proportions.Trial("s" + s, i == 0));
+        Rate r = Proportions.rate(trials, "k");
+        Rate naive = Rate.of(8, 16);
+        assertThat(r.interval()).isEqualTo(Rate.CLUSTER_BOOTSTRAP);
+        assertThat(r.low()).isLessThanOrEqualTo(naive.low());
+        assertThat(r.high()).isGreaterThanOrEqualTo(naive.high());
+    }
+
+    @Test
     void theSameKeyGivesTheSameIntervalWhateverTheOrder() {
         List<Proportions.Trial> trials = agreeing(5, 4, 2);
         trials.add(new Proportions.Trial("s0", false));
