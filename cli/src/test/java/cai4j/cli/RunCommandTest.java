@@ -90,8 +90,10 @@ class RunCommandTest {
             assertThat(dry.out()).contains("generate scenarios").contains("judge verdicts").contains("distill").contains("total");
             assertThat(server.received()).isZero();
 
-            Result r = cai4j(args(server, run));
+            Result r = cai4j(args(server, run, "--fail-under", "95%"));
             assertThat(r.code()).as(r.err()).isZero();
+            // the gate reads prompted alone, where the target keeps every rule; bare fails every scenario
+            assertThat(r.out()).contains("check passed: prompted adherence 100.0% (18/18) is at least --fail-under 95.0%");
             assertThat(r.err()).contains("1/6 scenarios").contains("3/6 training data").contains("5/6 report");
             // 6 sampled clauses x 3 kinds x 1 scenario, each answered bare and prompted
             assertThat(Files.readAllLines(run.resolve("evals/scenarios.jsonl"))).hasSize(18);
