@@ -125,7 +125,7 @@ public final class RunLoader {
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
         return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
                 pooled(rows, tiers), comparisons(rows, conditions, tiers),
-                provenance(generation, scenarios, runRecord, target, judge, template, k));
+                provenance(generation, scenarios, runRecord, target, judge, template));
     }
 
     /**
@@ -133,7 +133,7 @@ public final class RunLoader {
      * target and judge from run.json (or the answers and verdicts).
      */
     static Provenance provenance(JsonNode generation, List<Scenario> scenarios, JsonNode runRecord, String target, String judge,
-                                 String judgeTemplate, int k) {
+                                 String judgeTemplate) {
         List<Provenance.Role> roles = new ArrayList<>();
         Map<String, String> genTemplates = new LinkedHashMap<>(), filterTemplates = new LinkedHashMap<>();
         String generator = "", filter = "";
@@ -158,7 +158,6 @@ public final class RunLoader {
         }
         roles.add(new Provenance.Role(Provenance.TARGET, target, targetTemplates));
         if (!judgeTemplate.isEmpty()) judgeTemplates.put("judge", judgeTemplate);
-        judgeTemplates.put("samples", Integer.toString(k));
         roles.add(new Provenance.Role(Provenance.JUDGE, judge, judgeTemplates));
         return Provenance.of(roles);
     }
