@@ -139,7 +139,10 @@ class ScenarioContextTest {
         ScriptedModel target = new ScriptedModel("test:target", r -> "I can help with that.");
         Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false),
                 StageProgress.NONE);
-        assertThat(target.requests).hasSize(scenarios.size() * 3);
+        // an attack scenario is answered once for prompted and attacked, which would send it the same request
+        int attacks = (int) scenarios.stream().filter(s -> s.kind() == ScenarioKind.ATTACK).count();
+        assertThat(attacks).isPositive();
+        assertThat(target.requests).hasSize(scenarios.size() * 3 - attacks);
 
         // data prompts from the run keep the scenarios' messages, operator prompt included
         List<Prompt> prompts = PromptFile.read(run, false).prompts();
@@ -147,7 +150,7 @@ class ScenarioContextTest {
         assertThat(prompts).extracting(Prompt::messages).containsExactlyElementsOf(scenarios.stream().map(Scenario::messages).distinct().toList());
         var distill = new ContextDistillation(target, HARBOR, ContextDistillation.Settings.defaults(), new Tally());
         for (Prompt p : prompts) distill.run(p);
-        assertThat(target.requests).hasSize(scenarios.size() * 3 + prompts.size());
+        assertThat(target.requests).hasSize(scenarios.size() * 3 - attacks + prompts.size());
 
         String constitution = ConstitutionPrompt.render(HARBOR);
         for (ChatRequest r : target.requests) {
@@ -157,7 +160,7 @@ class ScenarioContextTest {
         }
         // every request with the constitution starts with the same bytes: the document as written
         assertThat(target.requests).filteredOn(r -> r.messages().getFirst().content().startsWith("# Harbor"))
-                .hasSize(scenarios.size() * 2 + prompts.size())
+                .hasSize(scenarios.size() * 2 - attacks + prompts.size())
                 .allSatisfy(r -> assertThat(r.messages().getFirst().content()).startsWith(constitution));
         // responses.jsonl keeps the operator's prompt and earlier turns the target saw, never the constitution
         List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
