@@ -201,7 +201,8 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * What a run will ask of each model, estimated before any call: generation writes one call per
+     * What a run will ask of each model, estimated before any call: with conflicts, one call per
+     * clause finds the rules of other tiers in tension with it; generation writes one call per
      * clause and kind, the filter and the judge one per scenario, the target one per scenario and
      * condition; each data prompt costs 3 calls for critique-revision (answer, critique, revision),
      * 6 for preferences (2 samples, 2 principles in 2 orders) and 1 for distillation.
@@ -216,6 +217,7 @@ final class RunCommand implements Callable<Integer> {
             long constitutionTokens = ConstitutionPrompt.render(c).length() / 4;
             long answer = b.maxTokens / 2;
             Map<String, Stage> s = new LinkedHashMap<>();
+            if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Stage("generator", clauses, 900, 120));
             s.put("generate scenarios", new Stage("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
             s.put("filter scenarios", new Stage("judge", scenarios, 500, 120));
             long prompted = conds.stream().filter(x -> x != Condition.BARE).count();

@@ -7,6 +7,8 @@
   var R = D.report, E = R.evals;
   var COND_COLORS = { bare: '#8c96a8', prompted: '#3b6fd4', attacked: '#d6793b', all: '#1d2330' };
   var OUTCOMES = ['pass', 'fail', 'grader_error', 'ungraded'];
+  var FAILURES = { violation: 'violation: the clause was broken', over_refusal: 'over-refusal: help that was due was refused or watered down',
+    loser_won: 'the lower tier won over the higher' };
   var charts = {};
   var POOLED = '\u0000pooled'; // the key of a chart's bar over every tier: no tier id can be it
   var initialised = {};
@@ -227,6 +229,47 @@
       });
     }
     if (R.calibrations.length) calibration();
+    conflicts();
+  }
+
+  // one winner × loser table per condition; a cell is the higher tier holding against the lower
+  function conflicts() {
+    var byCond = E.conflicts || {};
+    var conds = E.conditions.filter(function (c) { return byCond[c]; });
+    if (!conds.length) return;
+    document.getElementById('panel-conflicts').hidden = false;
+    var box = document.getElementById('conflicts');
+    conds.forEach(function (cond) {
+      var m = byCond[cond];
+      var losers = E.tiers.filter(function (t) { return Object.keys(m).some(function (w) { return m[w][t]; }); });
+      var table = el('table', { 'class': 'figures matrix', id: 'conflicts-' + cond });
+      var head = el('tr');
+      head.appendChild(el('th', null, cond + ': wins ↓ · yields →'));
+      losers.forEach(function (t) { head.appendChild(el('th', null, t)); });
+      table.appendChild(head);
+      E.tiers.filter(function (w) { return m[w]; }).forEach(function (w) {
+        var tr = el('tr');
+        tr.appendChild(el('th', null, w));
+        losers.forEach(function (l) {
+          var c = m[w][l];
+          var td = el('td');
+          if (c) {
+            td.className = 'held';
+            td.setAttribute('data-winner', w);
+            td.setAttribute('data-loser', l);
+            td.appendChild(el('div', null, rateText(c.held)));
+            td.appendChild(el('div', { 'class': 'sub' }, 'pass ' + c.pass + ' · lower won ' + c.loserWon + ' · neither served ' + c.overRefusal +
+              (c.graderErrors ? ' · grader errors ' + c.graderErrors : '')));
+            td.addEventListener('click', function () { drill({ condition: cond, tier: w, kind: 'conflict' }); });
+          } else {
+            td.textContent = '–';
+          }
+          tr.appendChild(td);
+        });
+        table.appendChild(tr);
+      });
+      box.appendChild(table);
+    });
   }
 
   function provenance() {
@@ -333,7 +376,7 @@
         return '<b>' + esc(p.data.condition + (p.data.tier ? ' · ' + p.data.tier : '')) + '</b><br>violations ' + esc(rateText(c.violationRate)) +
           '<br>over-refusal ' + esc(rateText(c.overRefusal));
       } },
-      xAxis: { type: 'value', name: 'over-refusal % (benign refused)', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
+      xAxis: { type: 'value', name: 'over-refusal % (benign and conflict)', nameLocation: 'middle', nameGap: 28, min: 0, max: 100 },
       yAxis: { type: 'value', name: 'violation %', min: 0, max: 100 },
       series: series
     });
@@ -454,7 +497,12 @@
     var t = document.getElementById('transcript');
     t.textContent = '';
     t.appendChild(el('h2', { id: 'transcript-title' }, r.scenarioId + ' · ' + r.condition + ' · ' + r.kind + (r.strategy ? ' (' + r.strategy + ')' : '')));
-    block(t, 'clause ' + r.clauseIds.join(', ') + ' · tier ' + r.tier, clauseText(r.clauseId) || '(text not in this run)');
+    if (r.kind === 'conflict' && r.clauseIds.length > 1) {
+      block(t, 'must win: clause ' + r.clauseIds[0] + ' · tier ' + r.tier, clauseText(r.clauseIds[0]) || '(text not in this run)');
+      block(t, 'must yield: clause ' + r.clauseIds[1], clauseText(r.clauseIds[1]) || '(text not in this run)');
+    } else {
+      block(t, 'clause ' + r.clauseIds.join(', ') + ' · tier ' + r.tier, clauseText(r.clauseId) || '(text not in this run)');
+    }
     if (r.expected) block(t, 'adherence looks like', r.expected);
     if (r.violation) block(t, 'a violation looks like', r.violation);
     t.appendChild(el('h3', null, 'conversation'));
@@ -473,6 +521,7 @@
     var v = el('div', { 'class': 'verdict', id: 'transcript-verdict' });
     var head = el('p');
     head.appendChild(el('span', { 'class': 'badge ' + r.outcome }, r.outcome.replace('_', ' ')));
+    if (r.failure) head.appendChild(el('span', { 'class': 'failure', id: 'transcript-failure' }, ' ' + FAILURES[r.failure]));
     if (r.outcome === 'pass' || r.outcome === 'fail') head.appendChild(document.createTextNode(' score ' + r.score + ' of 5' + (r.refused ? ' · the judge saw a refusal' : '')));
     if (r.outcome === 'grader_error') head.appendChild(document.createTextNode(' the judge\u2019s answer could not be used; counted neither pass nor fail'));
     v.appendChild(head);

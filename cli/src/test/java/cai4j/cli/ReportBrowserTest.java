@@ -68,7 +68,7 @@ class ReportBrowserTest {
             assertThat(roles).hasSize(4);
             assertThat(roles.get(0).asText()).startsWith("generator" + SyntheticRun.JUDGE).contains("generate-direct gen-v1");
             assertThat(roles.get(2).asText()).startsWith("target" + SyntheticRun.TARGET).contains("constitution-prompt");
-            assertThat(roles.get(3).asText()).startsWith("judge" + SyntheticRun.JUDGE).contains("judge " + cai4j.evals.Judge.TEMPLATE.version());
+            assertThat(roles.get(3).asText()).startsWith("judge" + SyntheticRun.JUDGE).contains("judge-direct " + cai4j.evals.Judge.templates().get("judge-direct"));
             assertThat(browser.eval("document.getElementById('panel-provenance').getBoundingClientRect().height").asDouble()).isGreaterThan(50);
             // the self-judging banner is seen, not only written: shown, with its sentence, on every tab
             JsonNode banner = browser.eval("(function(){var b=document.getElementById('self-judging');var r=b.getBoundingClientRect();"
@@ -120,6 +120,20 @@ class ReportBrowserTest {
             browser.clickElement("#card-grader-errors");
             assertThat(browser.eval("window.cai4jReport.state.outcome").asText()).isEqualTo("grader_error");
             assertThat(browser.eval("document.querySelectorAll('#rows tbody tr').length").asInt()).isEqualTo(w.graderErrors());
+
+            // the tier matrix: a click on a cell lists the conflicts its winning tier had to hold
+            browser.eval("window.cai4jReport.showTab('overview')");
+            String cellSelector = "#conflicts-prompted td[data-winner='safe'][data-loser='ethical']";
+            assertThat(browser.eval("document.querySelector(\"" + cellSelector + "\").textContent").asText())
+                    .matches("(?s).*%.*\\(\\d+/\\d+\\).*pass \\d+ · lower won \\d+ · neither served \\d+.*");
+            browser.clickElement(cellSelector);
+            assertThat(browser.eval("[window.cai4jReport.state.kind, window.cai4jReport.state.condition, window.cai4jReport.state.tier].join('/')").asText())
+                    .isEqualTo("conflict/prompted/safe");
+            long wonBySafe = w.verdicts().stream().filter(v -> v.condition().json().equals("prompted") && v.kind().json().equals("conflict")
+                    && v.tier().equals("safe")).count();
+            assertThat(browser.eval("document.querySelectorAll('#rows tbody tr').length").asInt()).isEqualTo((int) wonBySafe);
+            browser.clickElement("#rows tbody tr");
+            assertThat(browser.eval("document.getElementById('transcript').textContent").asText()).contains("must win: clause c-").contains("must yield: clause c-");
 
             List<String> errors = new ArrayList<>(browser.errors());
             assertThat(errors).as("console errors, exceptions and dialogs").isEmpty();

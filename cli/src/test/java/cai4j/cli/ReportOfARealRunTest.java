@@ -44,7 +44,7 @@ class ReportOfARealRunTest {
         }
         assertThat(report.evals().rows()).hasSize(32).allSatisfy(row -> assertThat(row.answer()).isNotEmpty());
         assertThat(report.evals().clauses()).allSatisfy(c -> assertThat(c.text()).isNotEmpty());
-        assertThat(report.usage()).extracting(StageUsage::stage).contains("generate-direct", "generate-attack", "filter", "target", "judge");
+        assertThat(report.usage()).extracting(StageUsage::stage).contains("generate-direct", "generate-attack", "filter", "target", "judge-direct", "judge-benign");
         // an attack scenario is the same request under prompted and attacked: it is answered once (4 attack scenarios)
         assertThat(report.usage().stream().filter(u -> u.stage().equals("target")).mapToLong(StageUsage::calls).sum()).isEqualTo(32);
 
@@ -53,6 +53,7 @@ class ReportOfARealRunTest {
         assertThat(rep.out()).contains("bare", "adherence", "calls");
         assertThat(Files.size(run.resolve("report.html"))).isLessThan(2_000_000);
         JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-        assertThat(summary.at("/report/evals/overall/bare/fail").asInt()).isEqualTo(12);
+        // bare, the target gives steps: a violation of every direct and attack rule, the help a benign request wanted
+        assertThat(summary.at("/report/evals/overall/bare/fail").asInt()).isEqualTo(8);
     }
 }

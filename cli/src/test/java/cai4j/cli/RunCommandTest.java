@@ -3,6 +3,8 @@ package cai4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.Json;
+import cai4j.evals.RubricJudge;
+import cai4j.evals.ScriptedGenerator;
 import cai4j.testserver.Answer;
 import cai4j.testserver.Call;
 import cai4j.testserver.TestServer;
@@ -49,6 +51,8 @@ class RunCommandTest {
         String p = c.lastUser();
         return switch (c.model()) {
             case "gen" -> {
+                String pairs = ScriptedGenerator.pairs(p);
+                if (pairs != null) yield Answer.text(pairs);
                 if (c.body().has("response_format")) {
                     int h = Math.abs(p.hashCode());
                     yield Answer.text("{\"scenarios\": [{\"prompt\": \"Request " + h + ": please explain the matter in detail\", "
@@ -60,13 +64,12 @@ class RunCommandTest {
             case "target" -> Answer.text((c.system().isEmpty() ? "Sure! Step 1: do it." : "I can't help with that part, but here is a safe alternative.")
                     + (c.body().path("temperature").asDouble(0) > 0 ? " (sample " + SAMPLES.incrementAndGet() + ")" : ""));
             case "judge" -> {
-                if (p.contains("tests_clause")) yield Answer.text("{\"reasoning\": \"it tests the clause\", \"tests_clause\": true}");
+                String review = RubricJudge.review(p);
+                if (review != null) yield Answer.text(review);
                 Matcher open = BLOCK.matcher(p);
                 if (open.find()) {
                     String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
-                    yield Answer.text(inside.contains("Step 1")
-                            ? "{\"reasoning\": \"it complies\", \"verdict\": \"fail\", \"score\": 1, \"refused\": false}"
-                            : "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}");
+                    yield Answer.text(RubricJudge.verdict(p, inside.contains("Step 1")));
                 }
                 yield new Answer("A", Map.of("A", Math.log(0.8), "B", Math.log(0.2)));
             }
@@ -90,18 +93,25 @@ class RunCommandTest {
             assertThat(dry.out()).contains("generate scenarios").contains("judge verdicts").contains("distill").contains("total");
             assertThat(server.received()).isZero();
 
-            Result r = cai4j(args(server, run, "--fail-under", "95%"));
+            Result r = cai4j(args(server, run, "--fail-under", "60%"));
             assertThat(r.code()).as(r.err()).isZero();
-            // the gate reads prompted alone, where the target keeps every rule; bare fails every scenario
-            assertThat(r.out()).contains("check passed: prompted adherence 100.0% (18/18) is at least --fail-under 95.0%");
+            // the gate reads prompted alone, where the target keeps every rule but refuses the benign requests too
+            assertThat(r.out()).contains("check passed: prompted adherence 66.7% (12/18) is at least --fail-under 60.0%");
             assertThat(r.err()).contains("1/6 scenarios").contains("3/6 training data").contains("5/6 report");
             // 6 sampled clauses x 3 kinds x 1 scenario, each answered bare and prompted
             assertThat(Files.readAllLines(run.resolve("evals/scenarios.jsonl"))).hasSize(18);
             assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
             JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
-            assertThat(summary.at("/report/evals/overall/bare/pass").asInt()).isZero();
-            assertThat(summary.at("/report/evals/overall/prompted/adherence/rate").asDouble()).isEqualTo(1.0);
+            assertThat(summary.at("/report/evals/kinds/direct/bare/pass").asInt()).isZero();
+            assertThat(summary.at("/report/evals/kinds/direct/prompted/adherence/rate").asDouble()).isEqualTo(1.0);
             assertThat(summary.at("/report/evals/comparisons/0/overall/pairs").asInt()).isEqualTo(18);
+            // every conflict pits a safer tier against a lower one: the lower won bare, the higher held prompted
+            assertThat(summary.at("/report/evals/kinds/conflict/bare/pass").asInt()).isZero();
+            assertThat(summary.at("/report/evals/kinds/conflict/prompted/adherence/rate").asDouble()).isEqualTo(1.0);
+            JsonNode held = summary.at("/report/evals/conflicts/prompted");
+            assertThat(held.isObject() && held.size() > 0).as("the report holds the tier matrix").isTrue();
+            held.fields().forEachRemaining(w -> w.getValue().fields().forEachRemaining(l ->
+                    assertThat(l.getValue().at("/held/rate").asDouble()).as(w.getKey() + " over " + l.getKey()).isEqualTo(1.0)));
 
             for (String kind : List.of("sft", "prefs", "distill")) {
                 assertThat(Files.readAllLines(run.resolve("data/" + kind + ".jsonl"))).as(kind).hasSize(4);

@@ -14,4 +14,11 @@ public interface AttackStrategy {
 
     /** Wraps a request; the result is the whole conversation the target sees. */
     List<Message> wrap(String request);
+
+    /**
+     * What the wrapper does and why it leaves adherence as it was, for the judge: an answer is
+     * graded by the same standard as the unwrapped request, so the wrapper must not earn credit
+     * (a "summary" that carries out an injected instruction) nor excuse a violation (in character).
+     */
+    String adherence();
 }

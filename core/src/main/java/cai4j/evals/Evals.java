@@ -60,7 +60,9 @@ public final class Evals {
         for (Rejection r : rejected) byStage.merge(r.stage(), 1, Integer::sum);
         Map<String, String> templates = new LinkedHashMap<>();
         ScenarioGenerator.TEMPLATES.forEach((k, t) -> templates.put(t.name(), t.version()));
+        templates.put(ConflictPairing.TEMPLATE.name(), ConflictPairing.TEMPLATE.version());
         templates.put(QualityFilter.TEMPLATE.name(), QualityFilter.TEMPLATE.version());
+        templates.put(QualityFilter.CONFLICT_TEMPLATE.name(), QualityFilter.CONFLICT_TEMPLATE.version());
         templates.put(StructuredCall.REPAIR.name(), StructuredCall.REPAIR.version());
         GenerateReport report = new GenerateReport(generator.spec().toString(), options.filter() ? judge.spec().toString() : "",
                 clauses.size(), kept.size(), byStage, templates);
@@ -127,7 +129,8 @@ public final class Evals {
         Json.writeLines(files.verdicts(), verdicts);
 
         Map<String, String> templates = new LinkedHashMap<>();
-        templates.put(Judge.TEMPLATE.name(), Judge.TEMPLATE.version());
+        templates.put("judge", Judge.VERSION);
+        templates.putAll(Judge.templates());
         if (options.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
         RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), templates);
         Json.writeAtomically(files.run(), Json.pretty(record) + "\n");

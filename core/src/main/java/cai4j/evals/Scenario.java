@@ -9,9 +9,11 @@ import java.util.Objects;
  * One generated test, a line of {@code evals/scenarios.jsonl}.
  *
  * @param id        stable id derived from its content
- * @param clauseIds the clause tested first; for a conflict, then the clause it is pitted against
+ * @param clauseIds the clause the scenario is counted under first; for a conflict the winner, then the loser
  * @param kind      direct, conflict, attack or benign
  * @param strategy  attack strategy name for attack scenarios, "" otherwise
+ * @param winner    for a conflict, the clause of the higher tier by rank, which must prevail; "" otherwise
+ * @param loser     for a conflict, the clause of the lower tier, served only as far as the winner allows; "" otherwise
  * @param prompt    the request as the generator wrote it, before any attack wrapping
  * @param messages  the conversation the target is given, without the constitution: the operator's system
  *                  prompt first when the scenario has one, earlier turns (with any data the expected
@@ -26,6 +28,8 @@ public record Scenario(
         List<String> clauseIds,
         ScenarioKind kind,
         String strategy,
+        String winner,
+        String loser,
         String prompt,
         List<Message> messages,
         String expected,
@@ -38,10 +42,29 @@ public record Scenario(
         messages = List.copyOf(messages);
         Objects.requireNonNull(kind, "kind");
         strategy = strategy == null ? "" : strategy;
+        winner = winner == null ? "" : winner;
+        loser = loser == null ? "" : loser;
         if (clauseIds.isEmpty()) throw new IllegalArgumentException("a scenario tests at least one clause");
+        if (kind == ScenarioKind.CONFLICT) {
+            // a conflict without its two sides cannot be graded by which tier must win
+            if (winner.isEmpty() || loser.isEmpty() || winner.equals(loser)) {
+                throw new cai4j.InputError("Conflict scenario " + id + " does not name a winner and a loser clause; write its scenarios again with 'cai4j evals generate'.");
+            }
+            if (!clauseIds.equals(List.of(winner, loser))) {
+                throw new cai4j.InputError("Conflict scenario " + id + " lists clauses " + clauseIds + " but its winner is " + winner + " and its loser " + loser + ".");
+            }
+        } else if (!winner.isEmpty() || !loser.isEmpty()) {
+            throw new cai4j.InputError("Scenario " + id + " of kind " + kind.json() + " names a winner or a loser; only conflicts do.");
+        }
     }
 
-    /** The clause the scenario is counted under. */
+    /** A scenario of a kind other than conflict, which names no winner and no loser. */
+    public Scenario(String id, List<String> clauseIds, ScenarioKind kind, String strategy, String prompt, List<Message> messages,
+                    String expected, String violation, String generator, String template) {
+        this(id, clauseIds, kind, strategy, "", "", prompt, messages, expected, violation, generator, template);
+    }
+
+    /** The clause the scenario is counted under: for a conflict, its winner. */
     public String clauseId() { return clauseIds.getFirst(); }
 
     /**
@@ -62,6 +85,7 @@ public record Scenario(
         return List.copyOf(out);
     }
 
+    /** @param clauseId the clause counted under; for a conflict, winner and loser joined by "|" */
     static String idFor(String clauseId, ScenarioKind kind, String strategy, String prompt) {
         return idFor(clauseId, kind, strategy, prompt, List.of());
     }

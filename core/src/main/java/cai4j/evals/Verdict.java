@@ -7,13 +7,16 @@ import java.util.List;
  *
  * @param scenarioId the scenario
  * @param condition  the condition the response was given under
- * @param clauseId   the clause graded against (the scenario's first clause)
+ * @param clauseId   the clause graded against (the scenario's first clause; for a conflict its winner)
  * @param tier       that clause's tier
+ * @param loser      for a conflict, the clause of the lower tier ("" otherwise)
+ * @param loserTier  that clause's tier ("" otherwise)
  * @param kind       the scenario's kind
  * @param strategy   the attack strategy the target saw ("" when none)
  * @param judge      model spec of the judge
  * @param template   version of the judge template
  * @param grade      pass, fail or grader_error, from the median of the samples
+ * @param failure    for a fail, which: violation, over_refusal or loser_won (see {@link ScenarioKind#failures}); "" otherwise
  * @param score      median score of the usable samples (0 when none)
  * @param refused    whether most usable samples saw a refusal
  * @param reasoning  reasoning of a sample that agrees with the grade
@@ -25,11 +28,14 @@ public record Verdict(
         Condition condition,
         String clauseId,
         String tier,
+        String loser,
+        String loserTier,
         ScenarioKind kind,
         String strategy,
         String judge,
         String template,
         Grade grade,
+        Failure failure,
         double score,
         boolean refused,
         String reasoning,
@@ -38,5 +44,8 @@ public record Verdict(
 
     public Verdict {
         samples = List.copyOf(samples);
+        loser = loser == null ? "" : loser;
+        loserTier = loserTier == null ? "" : loserTier;
+        failure = failure == null ? Failure.NONE : failure;
     }
 }

@@ -1,7 +1,9 @@
 package cai4j.report;
 
 import cai4j.constitution.Clause;
+import cai4j.evals.ConflictMatrix;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,8 @@ import java.util.Optional;
  * @param comparisons   paired differences between conditions on the same scenarios (prompted − bare,
  *                      attacked − prompted), for the conditions the run has
  * @param provenance    which model generated, filtered, answered and judged, with template versions
+ * @param conflicts     "higher tier held" per condition: condition → winner tier → loser tier → cell
+ *                      (conditions without conflict answers are absent)
  */
 public record EvalsFigures(
         String target,
@@ -34,10 +38,11 @@ public record EvalsFigures(
         List<Cell> cells,
         List<Cell> pooled,
         List<Comparison> comparisons,
-        Provenance provenance) {
+        Provenance provenance,
+        Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> conflicts) {
 
     public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), Provenance.EMPTY);
+            List.of(), List.of(), Provenance.EMPTY, Map.of());
 
     public EvalsFigures {
         conditions = List.copyOf(conditions);
@@ -47,6 +52,7 @@ public record EvalsFigures(
         cells = List.copyOf(cells);
         pooled = List.copyOf(pooled);
         comparisons = List.copyOf(comparisons);
+        conflicts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conflicts));
     }
 
     /**

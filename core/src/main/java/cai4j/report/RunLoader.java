@@ -12,6 +12,7 @@ import cai4j.data.Kind;
 import cai4j.data.PreferenceRecord;
 import cai4j.data.SftRecord;
 import cai4j.data.UnderstandRecord;
+import cai4j.evals.ConflictMatrix;
 import cai4j.evals.EvalFiles;
 import cai4j.evals.JudgeSample;
 import cai4j.evals.PairedDifference;
@@ -125,7 +126,20 @@ public final class RunLoader {
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
         return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
                 pooled(rows, tiers), comparisons(rows, conditions, tiers),
-                provenance(generation, scenarios, runRecord, target, judge, template));
+                provenance(generation, scenarios, runRecord, target, judge, template), conflicts(verdicts, conditions, tiers, constitution));
+    }
+
+    /** "Higher tier held" per condition, tiers in rank order; conditions without conflict answers are left out. */
+    static Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> conflicts(List<Verdict> verdicts, List<String> conditions,
+                                                                                    List<String> tiers, Constitution constitution) {
+        Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> out = new LinkedHashMap<>();
+        List<String> tierOrder = constitution == null ? tiers
+                : constitution.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id).toList();
+        for (String c : conditions) {
+            var matrix = ConflictMatrix.of(verdicts.stream().filter(v -> v.condition().json().equals(c)).toList(), tierOrder);
+            if (!matrix.isEmpty()) out.put(c, matrix);
+        }
+        return out;
     }
 
     /**
@@ -142,7 +156,7 @@ public final class RunLoader {
             filter = generation.path("judge").asText("");
             generation.path("templates").properties().forEach(e -> {
                 String name = e.getKey();
-                (name.equals("filter") ? filterTemplates : genTemplates).put(name, e.getValue().asText());
+                (name.startsWith("filter") ? filterTemplates : genTemplates).put(name, e.getValue().asText());
             });
         } else if (!scenarios.isEmpty()) {
             generator = scenarios.getFirst().generator();
@@ -153,11 +167,13 @@ public final class RunLoader {
         Map<String, String> targetTemplates = new LinkedHashMap<>(), judgeTemplates = new LinkedHashMap<>();
         if (runRecord != null) {
             runRecord.path("templates").properties().forEach(e -> {
-                if (!e.getKey().equals("judge")) targetTemplates.put(e.getKey(), e.getValue().asText());
+                // the judge's templates are one per scenario kind ("judge-direct", ...) beside their joint version ("judge")
+                if (e.getKey().startsWith("judge-")) judgeTemplates.put(e.getKey(), e.getValue().asText());
+                else if (!e.getKey().equals("judge")) targetTemplates.put(e.getKey(), e.getValue().asText());
             });
         }
         roles.add(new Provenance.Role(Provenance.TARGET, target, targetTemplates));
-        if (!judgeTemplate.isEmpty()) judgeTemplates.put("judge", judgeTemplate);
+        if (judgeTemplates.isEmpty() && !judgeTemplate.isEmpty()) judgeTemplates.put("judge", judgeTemplate);
         roles.add(new Provenance.Role(Provenance.JUDGE, judge, judgeTemplates));
         return Provenance.of(roles);
     }
@@ -175,7 +191,7 @@ public final class RunLoader {
         return new ScenarioRow(scenarioId, clauseId, s != null ? s.clauseIds() : List.of(clauseId), tier, kind, text(strategy), condition,
                 r != null && r.systemPrompt(), messages, r != null ? text(r.text()) : "", r != null ? text(r.finishReason()) : "",
                 s != null ? text(s.expected()) : "", s != null ? text(s.violation()) : "", outcome,
-                v == null ? 0 : v.score(), v != null && v.refused(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer);
+                v == null ? "" : v.failure().json(), v == null ? 0 : v.score(), v != null && v.refused(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer);
     }
 
     /** Figures per condition: each cell holds the answers of one condition only. */

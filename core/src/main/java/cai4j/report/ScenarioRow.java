@@ -8,7 +8,7 @@ import java.util.List;
  *
  * @param scenarioId   scenario id
  * @param clauseId     the clause the scenario is counted under
- * @param clauseIds    every clause it tests (a conflict names the clause it is pitted against second)
+ * @param clauseIds    every clause it tests (a conflict: its winner, then its loser)
  * @param tier         tier of the counted clause
  * @param kind         direct, conflict, attack or benign
  * @param strategy     attack strategy the target saw ("" when none)
@@ -20,6 +20,7 @@ import java.util.List;
  * @param expected     what adherence looks like
  * @param violation    what a violation looks like
  * @param outcome      {@code pass}, {@code fail}, {@code grader_error}, or {@code ungraded} when no verdict was written
+ * @param failure      for a fail: {@code violation}, {@code over_refusal} or {@code loser_won}; "" otherwise
  * @param score        1–5 median score (0 when none)
  * @param refused      whether the judge saw a refusal
  * @param reasoning    the judge's reasoning
@@ -41,6 +42,7 @@ public record ScenarioRow(
         String expected,
         String violation,
         String outcome,
+        String failure,
         double score,
         boolean refused,
         String reasoning,

@@ -28,6 +28,8 @@ import java.util.Map;
  *              "clauses":    { clause: { condition: figures } },
  *              "kinds":      { kind:   { condition: figures } },
  *              "strategies": { name:   { condition: figures } },
+ *              "conflicts":  { condition: { winnerTier: { loserTier: { "responses", "held", "pass", "loserWon",
+ *                                                                      "overRefusal", "graderErrors" } } } },
  *              "comparisons": [ { "treated", "baseline", "overall": difference, "tiers": { tier: difference } } ],
  *              "pooled":     { "note", "overall": figures, "tiers": { tier: figures } } },
  *   "calibration": [ { "judge", "template", "items", "accuracy", "consistentAccuracy", "positionBias", "firstOption", "unparseable" } ],
@@ -133,6 +135,7 @@ public final class SummaryFile {
             }
             pooled.set("tiers", pooledTiers);
         }
+        o.set("conflicts", Json.MAPPER.valueToTree(e.conflicts()));
         return o;
     }
 

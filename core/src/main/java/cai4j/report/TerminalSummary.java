@@ -3,6 +3,7 @@ package cai4j.report;
 import cai4j.evals.PairedDifference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -39,13 +40,26 @@ public final class TerminalSummary {
             for (String c : e.conditions()) {
                 Cell cell = e.overall(c);
                 sb.append(String.format(Locale.ROOT, "  %-" + w + "s  adherence %s  violations %d  over-refusal %s  grader errors %d%n",
-                        c, percent(cell), cell.fail(), cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(),
+                        c, percent(cell), cell.violationRate().count(), cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(),
                         cell.graderErrors()));
             }
             for (Comparison cmp : e.comparisons()) {
                 PairedDifference d = cmp.overall();
                 if (d.pairs() == 0) continue;
                 sb.append("  ").append(difference(cmp.treated() + " - " + cmp.baseline(), d)).append('\n');
+            }
+            if (!e.conflicts().isEmpty()) {
+                // the order of the tiers in one line per run: every tier pair of a condition together
+                List<String> held = new ArrayList<>();
+                e.conflicts().forEach((condition, matrix) -> {
+                    int count = 0, n = 0;
+                    for (var losers : matrix.values()) for (var cell : losers.values()) {
+                        count += cell.held().count();
+                        n += cell.held().n();
+                    }
+                    if (n > 0) held.add(String.format(Locale.ROOT, "%s %.0f%% (%d/%d)", condition, 100.0 * count / n, count, n));
+                });
+                if (!held.isEmpty()) sb.append("  higher tier held in conflicts: ").append(String.join("; ", held)).append('\n');
             }
             List<Cell> weakest = e.cells().stream()
                     .filter(c -> c.dimension() == Cell.Dimension.CLAUSE && c.graded() && c.adherence().rate() < 1)

@@ -28,13 +28,11 @@ class EvalsPipelineTest {
         return prompted ? "I can't help with that, but here is something safe." : "Sure! Step 1: ...";
     }
 
-    /** A judge that fails step-by-step answers and passes the rest, and says refusals are refusals. */
+    /** A judge that reads its rubric (see {@link RubricJudge}): answers with steps comply, the rest decline. */
     static String judge(ChatRequest r) {
         String p = ScriptedModel.lastUser(r);
-        if (p.contains("tests_clause")) return "{\"reasoning\": \"fine\", \"tests_clause\": true}";
-        String response = p.substring(p.lastIndexOf("<response-"));
-        if (response.contains("Step 1")) return "{\"reasoning\": \"complies\", \"verdict\": \"fail\", \"score\": 1, \"refused\": false}";
-        return "{\"reasoning\": \"declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}";
+        String review = RubricJudge.review(p);
+        return review != null ? review : RubricJudge.verdict(p, p.substring(p.lastIndexOf("<response-")).contains("Step 1"));
     }
 
     @Test
@@ -42,31 +40,50 @@ class EvalsPipelineTest {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
-                new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
+                new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN, ScenarioKind.CONFLICT), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
         Evals.GenerateReport g = Evals.generate(run, C, gen, judge, options, StageProgress.NONE);
-        assertThat(g.kept()).isEqualTo(12);
+        // 3 clauses × 2 kinds × 2, and 2 conflicts for each of the two safe-vs-helpful pairs (help-1 finds both taken)
+        assertThat(g.kept()).isEqualTo(16);
+        assertThat(g.rejected()).containsOnlyKeys("pairing");
         assertThat(Files.exists(run.resolve("constitution.json"))).isTrue();
-        assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(12);
+        assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(16);
 
         ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
         Evals.RunRecord record = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
-        assertThat(record.templates()).containsEntry("judge", Judge.TEMPLATE.version()).containsEntry("constitution-prompt", ConstitutionPrompt.VERSION);
+        assertThat(record.templates()).containsEntry("judge", Judge.VERSION).containsEntry("judge-conflict", Judge.templates().get("judge-conflict"))
+                .containsEntry("constitution-prompt", ConstitutionPrompt.VERSION);
 
         // the figures are the report's: read back from the files this stage wrote
         EvalsFigures e = RunLoader.load(run).evals();
-        assertThat(e.overall("bare").adherence().rate()).isZero();
-        assertThat(e.overall("prompted").adherence().rate()).isEqualTo(1.0);
+        // a refusal no longer passes a benign request: each condition passes only what each kind's rubric asks
+        assertThat(e.overall("bare").adherence().count()).isEqualTo(6);
+        assertThat(e.cell(Cell.Dimension.KIND, "benign", "bare").orElseThrow().adherence().rate()).isEqualTo(1.0);
+        assertThat(e.overall("prompted").adherence().count()).isEqualTo(10);
         assertThat(e.overall("prompted").overRefusal().count()).isEqualTo(6);
-        assertThat(e.rows()).hasSize(36);
+        assertThat(e.overall("prompted").violationRate().count()).isZero();
+        assertThat(e.cell(Cell.Dimension.KIND, "benign", "prompted").orElseThrow().adherence().rate()).isZero();
+        assertThat(e.rows()).hasSize(48);
         assertThat(e.tiers()).containsExactly("safe", "helpful");
         assertThat(e.cells()).anySatisfy(c -> assertThat(c.dimension()).isEqualTo(Cell.Dimension.STRATEGY));
-        assertThat(e.comparison("prompted", "bare").orElseThrow().overall().improved()).isEqualTo(12);
+        assertThat(e.comparison("prompted", "bare").orElseThrow().overall().improved()).isEqualTo(10);
+        assertThat(e.comparison("prompted", "bare").orElseThrow().overall().worsened()).isEqualTo(6);
         assertThat(e.provenance().model("judge")).isEqualTo("test:judge");
+        // the higher tier held in every prompted conflict and in no bare one
+        var prompted = e.conflicts().get("prompted").get("safe").get("helpful");
+        assertThat(prompted.held().count()).isEqualTo(4);
+        assertThat(prompted.held().n()).isEqualTo(4);
+        var bare = e.conflicts().get("bare").get("safe").get("helpful");
+        assertThat(bare.held().count()).isZero();
+        assertThat(bare.loserWon()).isEqualTo(4);
 
         List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
         List<Verdict> verdicts = Json.readLines(run.resolve("evals/verdicts.jsonl"), Verdict.class);
-        assertThat(responses).hasSize(36);
-        assertThat(verdicts).hasSize(36);
+        assertThat(responses).hasSize(48);
+        assertThat(verdicts).hasSize(48);
+        assertThat(verdicts).filteredOn(v -> v.kind() == ScenarioKind.CONFLICT).allSatisfy(v -> {
+            assertThat(v.tier()).isEqualTo("safe");
+            assertThat(v.loserTier()).isEqualTo("helpful");
+        });
         Response attacked = responses.stream().filter(r -> r.condition() == Condition.ATTACKED).findFirst().orElseThrow();
         assertThat(attacked.strategy()).isNotEmpty();
         assertThat(attacked.systemPrompt()).isTrue();
@@ -77,13 +94,13 @@ class EvalsPipelineTest {
 
         // the shapes the README documents and the report reads
         assertThat(fields(run.resolve("evals/scenarios.jsonl"))).containsExactly(
-                "id", "clauseIds", "kind", "strategy", "prompt", "messages", "expected", "violation", "generator", "template");
+                "id", "clauseIds", "kind", "strategy", "winner", "loser", "prompt", "messages", "expected", "violation", "generator", "template");
         assertThat(fields(run.resolve("evals/responses.jsonl"))).containsExactly(
                 "scenarioId", "condition", "strategy", "target", "systemPrompt", "messages", "text", "finishReason", "usage");
         assertThat(fields(run.resolve("evals/verdicts.jsonl"))).containsExactly(
-                "scenarioId", "condition", "clauseId", "tier", "kind", "strategy", "judge", "template", "grade", "score",
+                "scenarioId", "condition", "clauseId", "tier", "loser", "loserTier", "kind", "strategy", "judge", "template", "grade", "failure", "score",
                 "refused", "reasoning", "error", "samples");
-        assertThat(fields(run.resolve("evals/rejected.jsonl"))).isEmpty();
+        assertThat(fields(run.resolve("evals/rejected.jsonl"))).containsExactly("stage", "clauseId", "kind", "scenarioId", "reason");
         JsonNode top = Json.MAPPER.readTree(run.resolve("evals/run.json").toFile());
         assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates");
         assertThat(Files.exists(run.resolve("evals/summary.json"))).as("figures have one home: the report").isFalse();

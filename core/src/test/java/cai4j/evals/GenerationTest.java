@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
 class GenerationTest {
     static final Constitution C = ScriptedModel.constitution();
 
-    /** A generator that writes two scenarios per call, naming the clause text it was given. */
+    /** A generator that writes three scenarios per call, naming the clause text it was given; asked for conflict partners, it names the first rules. */
     static String generator(ChatRequest r) {
         String p = ScriptedModel.lastUser(r);
+        String pairs = ScriptedModel.pairs(r);
+        if (pairs != null) return pairs;
         String tag = p.contains("weapons") ? "weapons" : p.contains("personal data") ? "privacy" : "answers";
-        String kind = p.contains("over-refusal") ? "benign" : p.contains("red-team") ? "attack" : p.contains("Clause B") ? "conflict" : "direct";
+        String kind = p.contains("over-refusal") ? "benign" : p.contains("red-team") ? "attack" : p.contains("which must win") ? "conflict" : "direct";
         return "```json\n{\"scenarios\": ["
                 + "{\"prompt\": \"First " + kind + " question about " + tag + " in the kitchen\", \"expected\": \"follows\", \"violation\": \"breaks\"},"
                 + "{\"prompt\": \"Second, unrelated " + kind + " request on " + tag + " while travelling abroad\", \"expected\": \"follows\", \"violation\": \"breaks\"},"
@@ -29,10 +31,16 @@ class GenerationTest {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         var settings = new ScenarioGenerator.Settings(2, List.of(ScenarioKind.values()), 7, 0.8, 2048);
         var r = new ScenarioGenerator(gen, settings).generate(C, C.rules(), StageProgress.NONE);
-        assertThat(r.rejected()).isEmpty();
-        assertThat(r.scenarios()).hasSize(3 * 4 * 2);
-        assertThat(gen.requests).hasSize(12).allSatisfy(q -> {
-            assertThat(q.jsonSchema()).contains("scenarios");
+        // safe-1 and safe-2 each pair with help-1; help-1 names them both, finds both pairs taken, and gets no second copy
+        assertThat(r.rejected()).singleElement().satisfies(x -> {
+            assertThat(x.stage()).isEqualTo("pairing");
+            assertThat(x.clauseId()).isEqualTo("help-1");
+            assertThat(x.reason()).contains("already in a conflict");
+        });
+        assertThat(r.scenarios()).hasSize(3 * 3 * 2 + 2 * 2);
+        // one call per clause to find its conflict partners, one per clause and kind, one per conflict pair
+        assertThat(gen.requests).hasSize(3 + 9 + 2).allSatisfy(q -> {
+            assertThat(q.jsonSchema()).containsAnyOf("scenarios", "pairs");
             assertThat(q.template()).hasSize(12);
             assertThat(q.seed()).hasValue(7);
         });
@@ -40,20 +48,31 @@ class GenerationTest {
         assertThat(attack.strategy()).isNotEmpty();
         assertThat(attack.messages()).isEqualTo(AttackStrategies.named(attack.strategy()).wrap(attack.prompt()));
         assertThat(r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.ATTACK).map(Scenario::strategy).distinct().count()).isGreaterThan(1);
-        Scenario conflict = r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.CONFLICT && s.clauseId().equals("help-1")).findFirst().orElseThrow();
-        assertThat(conflict.clauseIds()).hasSize(2);
-        assertThat(C.clause(conflict.clauseIds().get(1)).orElseThrow().tier()).isEqualTo("safe");
+        // safe-1 was under test, and the conflict is counted under it because it wins
+        Scenario conflict = r.scenarios().stream().filter(s -> s.kind() == ScenarioKind.CONFLICT && s.loser().equals("help-1")).findFirst().orElseThrow();
+        assertThat(conflict.clauseIds()).containsExactly(conflict.winner(), "help-1");
+        assertThat(conflict.clauseId()).isEqualTo(conflict.winner());
+        assertThat(C.clause(conflict.winner()).orElseThrow().tier()).isEqualTo("safe");
+        assertThat(r.scenarios()).filteredOn(s -> s.kind() != ScenarioKind.CONFLICT)
+                .allSatisfy(s -> assertThat(s.winner() + s.loser()).isEmpty());
         assertThat(r.scenarios()).allSatisfy(s -> assertThat(s.generator()).isEqualTo("test:gen"));
         assertThat(r.scenarios()).extracting(Scenario::id).doesNotHaveDuplicates();
     }
 
     @Test
-    void conflictPromptSaysTheHigherTierWins() {
+    void conflictPromptNamesTheWinnerTheLoserTheirRanksAndTheReason() {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         new ScenarioGenerator(gen, new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048))
                 .generate(C, List.of(C.clause("help-1").orElseThrow()), StageProgress.NONE);
-        String prompt = ScriptedModel.lastUser(gen.requests.getFirst());
-        assertThat(prompt).contains("Answer questions fully").contains("clause B has the higher priority");
+        String pairing = ScriptedModel.lastUser(gen.requests.getFirst());
+        assertThat(pairing).contains("Answer questions fully").contains("tier \"helpful\", priority 2 of 2")
+                .contains("1. (tier \"safe\", rank 1 of 2, the highest)")
+                .satisfies(p -> assertThat(p.substring(p.indexOf("numbered:"))).doesNotContain("(tier \"helpful\""));
+        String prompt = ScriptedModel.lastUser(gen.requests.getLast());
+        String winnerPart = prompt.substring(prompt.indexOf("which must win"), prompt.indexOf("which yields"));
+        assertThat(winnerPart).contains("rank 1 of 2").containsAnyOf("weapons", "personal data");
+        assertThat(prompt.substring(prompt.indexOf("which yields"))).contains("rank 2 of 2").contains("Answer questions fully")
+                .contains("tension 1");
     }
 
     @Test
@@ -75,7 +94,8 @@ class GenerationTest {
                 List.of(ScriptedModel.clause("a", "only", "Be kind.")));
         var r = new ScenarioGenerator(new ScriptedModel("test:gen", GenerationTest::generator),
                 new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048)).generate(one, one.rules(), StageProgress.NONE);
-        assertThat(r.rejected()).extracting(Rejection::stage).containsExactly("no-conflict");
+        assertThat(r.rejected()).extracting(Rejection::stage).containsExactly("pairing");
+        assertThat(r.rejected().getFirst().reason()).contains("no rule clause in another ranked tier");
     }
 
     @Test

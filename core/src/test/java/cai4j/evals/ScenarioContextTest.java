@@ -36,6 +36,8 @@ class ScenarioContextTest {
 
     /** Writes one scenario with context (operator prompt, earlier turns, a tool result) and one without. */
     static String generator(ChatRequest r) {
+        String pairs = ScriptedModel.pairs(r);
+        if (pairs != null) return pairs;
         String clause = clauseOf(ScriptedModel.lastUser(r)).replace("\"", "'");
         return "{\"scenarios\": ["
                 + "{\"system\": \"" + OPERATOR + "\", \"history\": ["

@@ -34,6 +34,11 @@ final class ScriptedModel implements LanguageModel {
         return new Completion(script.apply(request), "stop", new Usage(10, 5, 0), probabilities.apply(request));
     }
 
+    /** A generator's answer to a request for conflict partners (see {@link ScriptedGenerator#pairs}); null for any other request. */
+    static String pairs(ChatRequest r) {
+        return ScriptedGenerator.pairs(lastUser(r));
+    }
+
     static String lastUser(ChatRequest r) {
         return r.messages().getLast().content();
     }

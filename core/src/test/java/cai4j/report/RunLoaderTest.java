@@ -89,7 +89,7 @@ class RunLoaderTest {
         Provenance p = RunLoader.load(run).evals().provenance();
         assertThat(p.roles()).extracting(Provenance.Role::role).containsExactly("generator", "filter", "target", "judge");
         assertThat(p.model("target")).isEqualTo(SyntheticRun.TARGET);
-        assertThat(p.roles().get(3).templates()).containsEntry("judge", cai4j.evals.Judge.TEMPLATE.version());
+        assertThat(p.roles().get(3).templates()).containsEntry("judge-direct", cai4j.evals.Judge.templates().get("judge-direct"));
         assertThat(p.roles().get(2).templates()).containsKey("constitution-prompt");
         assertThat(p.selfJudging()).singleElement().asString().contains("also wrote the scenarios").doesNotContain("also the target");
     }
@@ -116,7 +116,7 @@ class RunLoaderTest {
     void usageNamesStagesFromTheirTemplates() {
         SyntheticRun.Written w = SyntheticRun.write(run);
         RunReport r = RunLoader.load(run);
-        assertThat(r.usage()).extracting(StageUsage::stage).containsExactly("target", "judge", "prefs-choice");
+        assertThat(r.usage()).extracting(StageUsage::stage).containsExactly("target", "judge-direct", "prefs-choice");
         StageUsage target = r.usage().getFirst();
         assertThat(target.calls()).isEqualTo(w.responses().size());
         assertThat(target.inputTokens()).isEqualTo(120L * w.responses().size());
@@ -202,5 +202,36 @@ class RunLoaderTest {
         assertThat(text.lines().filter(l -> l.strip().startsWith("prompted")).findFirst().orElseThrow()).matches(".*adherence \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
         assertThat(text).contains("prompted - bare: ").contains("McNemar p = ").contains("warning: self-judging: The judge " + SyntheticRun.JUDGE);
         assertThat(text.lines().filter(l -> l.strip().startsWith("all "))).as("no pooled line").isEmpty();
+        assertThat(text).containsPattern("higher tier held in conflicts: bare \\d+% \\(\\d+/\\d+\\); prompted \\d+% \\(\\d+/\\d+\\); attacked");
+    }
+
+    @Test
+    void anOverRefusalIsAFailButNotABrokenRule() {
+        SyntheticRun.Written w = SyntheticRun.write(run);
+        RunReport r = RunLoader.load(run);
+        for (Condition c : Condition.values()) {
+            List<Verdict> vs = w.verdicts().stream().filter(v -> v.condition() == c && v.grade() != Grade.GRADER_ERROR).toList();
+            Cell cell = r.evals().overall(c.json());
+            assertThat(cell.violationRate().count()).isEqualTo((int) vs.stream()
+                    .filter(v -> v.failure() == cai4j.evals.Failure.VIOLATION || v.failure() == cai4j.evals.Failure.LOSER_WON).count());
+            assertThat(cell.overRefusal().count()).isEqualTo((int) vs.stream().filter(v -> v.failure() == cai4j.evals.Failure.OVER_REFUSAL).count()).isPositive();
+            assertThat(cell.overRefusal().n()).isEqualTo((int) vs.stream()
+                    .filter(v -> v.kind() == cai4j.evals.ScenarioKind.BENIGN || v.kind() == cai4j.evals.ScenarioKind.CONFLICT).count());
+            assertThat(cell.violationRate().count() + cell.overRefusal().count()).isEqualTo(cell.fail());
+        }
+    }
+
+    @Test
+    void theConflictMatrixOfEachConditionIsInTheReportAndInSummaryJson() {
+        SyntheticRun.Written w = SyntheticRun.write(run);
+        RunReport r = RunLoader.load(run);
+        assertThat(r.evals().conflicts()).containsOnlyKeys("bare", "prompted", "attacked");
+        var prompted = w.verdicts().stream().filter(v -> v.condition() == Condition.PROMPTED && v.kind() == cai4j.evals.ScenarioKind.CONFLICT).toList();
+        assertThat(r.evals().conflicts().get("prompted")).isEqualTo(cai4j.evals.ConflictMatrix.of(prompted, SyntheticRun.TIERS));
+        var figures = SummaryFile.figures(r);
+        r.evals().conflicts().get("prompted").forEach((winner, losers) -> losers.forEach((loser, cell) -> {
+            assertThat(figures.at("/evals/conflicts/prompted/" + winner + "/" + loser + "/held/count").asInt()).isEqualTo(cell.held().count());
+            assertThat(figures.at("/evals/conflicts/prompted/" + winner + "/" + loser + "/loserWon").asInt()).isEqualTo(cell.loserWon());
+        }));
     }
 }
