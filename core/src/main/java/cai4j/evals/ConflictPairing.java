@@ -71,9 +71,7 @@ final class ConflictPairing {
         }
         Map<String, String> vars = new HashMap<>();
         vars.put("clause", clause.text().strip());
-        vars.put("tier", clause.tier());
-        vars.put("rank", Integer.toString(Ranks.of(constitution, clause)));
-        vars.put("tiers", Integer.toString(constitution.tiers().size()));
+        vars.put("rank", Ranks.describe(constitution, clause));
         vars.put("candidates", list.toString().stripTrailing());
         ChatRequest request = ChatRequest.of(List.of(Message.user(TEMPLATE.render(vars))))
                 .withTemperature(0.0)

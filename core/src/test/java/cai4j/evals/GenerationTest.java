@@ -65,7 +65,7 @@ class GenerationTest {
         new ScenarioGenerator(gen, new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048))
                 .generate(C, List.of(C.clause("help-1").orElseThrow()), StageProgress.NONE);
         String pairing = ScriptedModel.lastUser(gen.requests.getFirst());
-        assertThat(pairing).contains("Answer questions fully").contains("tier \"helpful\", priority 2 of 2")
+        assertThat(pairing).contains("Answer questions fully").contains("The rule under test (tier \"helpful\", rank 2 of 2, the lowest)")
                 .contains("1. (tier \"safe\", rank 1 of 2, the highest)")
                 .satisfies(p -> assertThat(p.substring(p.indexOf("numbered:"))).doesNotContain("(tier \"helpful\""));
         String prompt = ScriptedModel.lastUser(gen.requests.getLast());
