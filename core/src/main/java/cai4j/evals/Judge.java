@@ -43,11 +43,11 @@ public final class Judge {
     public static final String VERSION = Template.sha256(TEMPLATES.values().stream().distinct()
             .map(t -> t.name() + ":" + t.version()).collect(Collectors.joining(","))).substring(0, 12);
 
-    /** Every judge template by name, with its version (for generation.json-style records). */
+    /** Every judge template by name ("judge-direct", ...) with its version, as run.json and the provenance list them. */
     public static Map<String, String> templates() {
         Map<String, String> out = new java.util.LinkedHashMap<>();
         TEMPLATES.values().stream().distinct().forEach(t -> out.put(t.name(), t.version()));
-        return out;
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     private final LanguageModel judge;
