@@ -118,6 +118,11 @@ public enum ScenarioExport {
         m.put("clause_ids", s.clauseIds());
         m.put("tier", c.clause(s.clauseId()).map(Clause::tier).orElse(""));
         m.put("kind", s.kind().json());
+        if (s.kind() == ScenarioKind.CONFLICT) {
+            m.put("winner", s.winner());
+            m.put("loser", s.loser());
+            m.put("loser_tier", c.clause(s.loser()).map(Clause::tier).orElse(""));
+        }
         m.put("strategy", TargetRunner.strategy(s, condition));
         m.put("condition", condition.json());
         m.put("generator", s.generator());
