@@ -51,7 +51,20 @@ public final class Compiler {
     }
 
     public static Constitution compile(Path file, long maxBytes) {
-        Result result = analyse(file, maxBytes);
+        return orThrow(file.toString(), analyse(file, maxBytes));
+    }
+
+    /**
+     * Compiles a document already in memory, such as one the jar carries; its name picks the format
+     * (by extension) and names it in messages.
+     */
+    public static Constitution compile(String name, String text) {
+        Source source = new Source(Path.of(name), text, Ids.sha256(text.getBytes(StandardCharsets.UTF_8)));
+        Format format = FORMATS.stream().filter(f -> f.accepts(source)).findFirst().orElseThrow();
+        return orThrow(name, assemble(source, format.read(source)));
+    }
+
+    private static Constitution orThrow(String file, Result result) {
         List<Problem> errors = result.errors();
         if (!errors.isEmpty()) {
             Problem first = errors.getFirst();
