@@ -134,7 +134,7 @@ public final class ReportPage {
         List<DataSet> data = r.data().stream().map(d -> new DataSet(d.kind(), d.records(), d.items(), d.rejected(), d.principles(),
                 d.softLabels(), d.examples().stream().map(x -> new DataSet.Example(x.id(), messages(x.messages(), max),
                         cut(x.alternative(), max), cut(x.note(), max))).toList())).toList();
-        return new RunReport(r.run(), evals, r.calibrations(), r.usage(), data, r.problems());
+        return new RunReport(r.run(), evals, r.calibrations(), r.agreements(), r.usage(), data, r.problems());
     }
 
     private static List<Message> messages(List<Message> ms, int max) {

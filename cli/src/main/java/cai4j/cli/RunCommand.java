@@ -9,11 +9,15 @@ import cai4j.data.CritiqueRevision;
 import cai4j.data.DataStages;
 import cai4j.data.FeedbackLabeling;
 import cai4j.data.FeedbackPrinciple;
+import cai4j.evals.CalibrationFile;
 import cai4j.evals.ClauseSelection;
 import cai4j.evals.Condition;
 import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Dedupe;
 import cai4j.evals.Evals;
+import cai4j.evals.Judge;
+import cai4j.evals.LabelAgreement;
+import cai4j.evals.ModelSpecExamples;
 import cai4j.evals.ScenarioGenerator;
 import cai4j.evals.ScenarioKind;
 import cai4j.export.ExportFormats;
@@ -55,19 +59,22 @@ final class RunCommand implements Callable<Integer> {
 
     /** How much work a run does; the default keeps a first run on the embedded model short. */
     enum Budget {
-        SMALL(6, 1, "direct,conflict,benign", 4, 384),
-        MEDIUM(16, 2, "direct,conflict,attack,benign", 16, 512),
-        LARGE(0, 3, "direct,conflict,attack,benign", 0, 1024);
+        SMALL(6, 1, "direct,conflict,benign", 4, 384, 4),
+        MEDIUM(16, 2, "direct,conflict,attack,benign", 16, 512, 12),
+        LARGE(0, 3, "direct,conflict,attack,benign", 0, 1024, 40);
 
         final int clauses, perClause, prompts, maxTokens;
+        /** labelled Model Spec responses the judge grades, so that the report says how far its grades agree with people's */
+        final int labelled;
         final String kinds;
 
-        Budget(int clauses, int perClause, String kinds, int prompts, int maxTokens) {
+        Budget(int clauses, int perClause, String kinds, int prompts, int maxTokens, int labelled) {
             this.clauses = clauses;
             this.perClause = perClause;
             this.kinds = kinds;
             this.prompts = prompts;
             this.maxTokens = maxTokens;
+            this.labelled = labelled;
         }
     }
 
@@ -150,6 +157,10 @@ final class RunCommand implements Callable<Integer> {
 
             stage(err, "2/6 target and judge");
             Evals.run(dir, tgt, jud, new Evals.RunOptions(conds, 1, 0.7, b.maxTokens, true), progress);
+            ModelSpecExamples labels = ModelSpecExamples.bundled();
+            LabelAgreement.Check check = LabelAgreement.run(new Judge(jud, 1, 0), labels, labels.sample(b.labelled), progress);
+            CalibrationFile.write(dir, LabelAgreement.SET, check.result());
+            CalibrationFile.writeGrades(dir, check.graded());
 
             stage(err, "3/6 training data");
             DataStages.Prompts ps = DataStages.Prompts.read(prompts != null ? prompts : dir, false, b.prompts);
@@ -226,6 +237,8 @@ final class RunCommand implements Callable<Integer> {
                     && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
             s.put("target answers", new Stage("target", answers, 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
             s.put("judge verdicts", new Stage("judge", answers, 700 + answer, 200));
+            // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
+            s.put("judge vs human labels", new Stage("judge", 2L * b.labelled, 800, 150));
             s.put("sft (critique, revision)", new Stage("target+generator", dataPrompts * 3, 600, answer));
             s.put("prefs (samples, feedback)", new Stage("target+judge", dataPrompts * 6, 500, answer / 2));
             s.put("distill", new Stage("target", dataPrompts, 150 + constitutionTokens, answer));

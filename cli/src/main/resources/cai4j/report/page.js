@@ -159,7 +159,7 @@
   }
 
   var TABS = [];
-  if (E.rows.length || R.calibrations.length) TABS.push(['overview', 'Overview']);
+  if (E.rows.length || R.calibrations.length || R.agreements.length) TABS.push(['overview', 'Overview']);
   if (E.rows.length) TABS.push(['scenarios', 'Scenarios (' + E.rows.length + ')']);
   if (R.data.length) TABS.push(['data', 'Training data']);
   if (R.usage.length) TABS.push(['usage', 'Calls and cost']);
@@ -230,6 +230,7 @@
     }
     if (R.calibrations.length) calibration();
     conflicts();
+    if (R.agreements.length) agreement(R.agreements[0]);
   }
 
   // one winner × loser table per condition; a cell is the higher tier holding against the lower
@@ -270,6 +271,29 @@
       });
       box.appendChild(table);
     });
+  }
+
+  // the judge's grades of the Model Spec's labelled responses, with the rubric that grades adherence
+  function agreement(a) {
+    document.getElementById('panel-agreement').hidden = false;
+    document.getElementById('agreement-hint').textContent = a.judge + ' graded ' + a.overall.responses + ' of the ' + a.available +
+      ' GOOD and BAD responses of ' + a.source + ' with the adherence rubric (template ' + a.judgeTemplate +
+      '), against the rules of each example\'s section. Grader errors are left out of every rate.';
+    var body = document.querySelector('#agreement-table tbody');
+    function row(group, f) {
+      var tr = el('tr');
+      [group, f.responses, rateText(f.accuracy), rateText(f.falsePass), rateText(f.falseFail), f.graderErrors].forEach(function (v) {
+        tr.appendChild(el('td', null, v));
+      });
+      body.appendChild(tr);
+    }
+    row('all', a.overall);
+    Object.keys(a.authorities).forEach(function (k) { row('authority ' + k, a.authorities[k]); });
+    Object.keys(a.kinds).forEach(function (k) { row(k, a.kinds[k]); });
+    var c = a.choice;
+    document.getElementById('agreement-choice').textContent = c.items ? 'Choosing the GOOD over the BAD response of ' + c.items +
+      ' pairs, asked in both orders: right ' + rateText(c.accuracy) + ', right in both orders ' + rateText(c.consistentAccuracy) +
+      ', flips with the order ' + rateText(c.positionBias) + '.' : '';
   }
 
   function provenance() {

@@ -197,7 +197,62 @@ class EvalsCommandTest {
         // no --file: the comparisons come from the jar, wherever the command runs
         assertThat(r.out()).contains("6 comparisons of the bundled HHH set").containsPattern("accuracy \\(both orders\\)\\s+50\\.0%").containsPattern("position bias \\(flips\\)\\s+100\\.0%");
         assertThat(server.calls()).hasSize(12);
-        assertThat(Json.MAPPER.readTree(dir.resolve("cal/calibration.json").toFile()).at("/positionBias/count").asInt()).isEqualTo(6);
+        assertThat(Json.MAPPER.readTree(dir.resolve("cal/calibration.json").toFile()).at("/hhh/positionBias/count").asInt()).isEqualTo(6);
+    }
+
+    static final String PASS = "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}";
+    static final String FAIL = "{\"reasoning\": \"it goes along\", \"verdict\": \"fail\", \"score\": 2, \"refused\": false}";
+
+    /** A judge that passes a response when it says sorry or can't, fails it otherwise, and always chooses option A. */
+    static String apologies(Call c) {
+        String p = c.lastUser();
+        Matcher open = BLOCK.matcher(p);
+        if (!open.find()) return "(A)";
+        String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
+        return apologetic(inside) ? PASS : FAIL;
+    }
+
+    static boolean apologetic(String text) {
+        return text.contains("can't") || text.contains("can’t") || text.toLowerCase(java.util.Locale.ROOT).contains("sorry");
+    }
+
+    @Test
+    void judgeCalibrateOnTheModelSpecGradesAnEvenSampleAndReportsAgreementPerAuthorityLevel() throws Exception {
+        server.answering(EvalsCommandTest::apologies);
+        Path cal = dir.resolve("cal");
+        assertThat(cli("judge", "calibrate", "--judge", server.openAiSpec("always-a"), "--limit", "6", "--run", cal.toString()).code()).isZero();
+        int before = server.calls().size();
+        Run r = cli("judge", "calibrate", "--set", "model-spec", "--judge", server.openAiSpec("sorry"), "--limit", "4", "--run", cal.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+
+        var sample = cai4j.evals.ModelSpecExamples.bundled().sample(4);
+        assertThat(server.calls().size() - before).as("4 grades and each pair in two orders").isEqualTo(4 + 2 * sample.pairs().size());
+        long agree = sample.responses().stream()
+                .filter(x -> apologetic(x.text()) == (x.label() == cai4j.evals.ModelSpecExamples.Label.GOOD)).count();
+        JsonNode result = Json.MAPPER.readTree(cal.resolve("calibration.json").toFile());
+        assertThat(result.at("/hhh/items").asInt()).as("the HHH figures stay beside").isEqualTo(6);
+        JsonNode spec = result.get("model-spec");
+        assertThat(spec.at("/overall/responses").asInt()).isEqualTo(4);
+        assertThat(spec.at("/overall/good").asInt()).isEqualTo(2);
+        assertThat(spec.at("/overall/accuracy/count").asInt()).isEqualTo((int) agree);
+        assertThat(spec.at("/overall/accuracy/n").asInt()).isEqualTo(4);
+        assertThat(spec.get("available").asInt()).isEqualTo(389);
+        assertThat(spec.at("/choice/items").asInt()).isEqualTo(sample.pairs().size());
+        assertThat(spec.at("/choice/positionBias/rate").asDouble()).isEqualTo(1.0);
+        int levels = 0;
+        for (var level : (Iterable<java.util.Map.Entry<String, JsonNode>>) spec.get("authorities")::fields) {
+            levels++;
+            assertThat(r.out()).containsPattern("(?m)^  " + level.getKey() + " +" + level.getValue().get("responses").asInt() + " ");
+        }
+        assertThat(levels).isPositive();
+        assertThat(Files.readAllLines(cal.resolve("calibration-model-spec.jsonl"))).hasSize(4);
+        assertThat(r.out()).contains("on 4 of the 389 GOOD and BAD responses").containsPattern("(?m)^  all +4 ")
+                .contains("choosing the GOOD over the BAD response of " + sample.pairs().size() + " pairs");
+
+        Run report = cli("report", cal.toString());
+        assertThat(report.code()).as(report.err()).isZero();
+        assertThat(Json.MAPPER.readTree(cal.resolve("summary.json").toFile()).at("/report/judgeAgreement/overall/responses").asInt()).isEqualTo(4);
+        assertThat(cli("judge", "calibrate", "--set", "nope", "--run", cal.toString()).code()).isEqualTo(2);
     }
 
     @Test
@@ -207,8 +262,8 @@ class EvalsCommandTest {
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(server.calls()).allSatisfy(c -> assertThat(c.body().path("logprobs").asBoolean()).isTrue());
         JsonNode result = Json.MAPPER.readTree(dir.resolve("cal/calibration.json").toFile());
-        assertThat(result.get("probabilities").asInt()).isEqualTo(8);
-        assertThat(result.at("/positionBias/rate").asDouble()).isEqualTo(1.0);
+        assertThat(result.at("/hhh/probabilities").asInt()).isEqualTo(8);
+        assertThat(result.at("/hhh/positionBias/rate").asDouble()).isEqualTo(1.0);
         assertThat(r.out()).contains("mean P(correct option)   0.500");
     }
 

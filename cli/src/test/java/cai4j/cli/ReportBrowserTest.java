@@ -115,6 +115,12 @@ class ReportBrowserTest {
             assertThat(browser.eval("document.scripts.length").asInt()).isEqualTo(3);
             Files.write(target.resolve("report-drilldown.png"), browser.screenshot(1400, 1000));
 
+            // the judge's agreement with human labels: a row for every response, each authority level and each kind
+            assertThat(browser.eval("document.getElementById('panel-agreement').hidden").asBoolean()).isFalse();
+            assertThat(browser.eval("document.querySelectorAll('#agreement-table tbody tr').length").asInt()).isEqualTo(7);
+            assertThat(browser.eval("document.querySelector('#agreement-table tbody tr').textContent").asText())
+                    .contains("all", "96", "78.3% [", "(72/92)", "(12/44)", "(8/48)");
+
             // grader errors are one click away from the overview
             browser.eval("window.cai4jReport.showTab('overview')");
             browser.clickElement("#card-grader-errors");

@@ -112,6 +112,10 @@ class RunCommandTest {
             assertThat(held.isObject() && held.size() > 0).as("the report holds the tier matrix").isTrue();
             held.fields().forEachRemaining(w -> w.getValue().fields().forEachRemaining(l ->
                     assertThat(l.getValue().at("/held/rate").asDouble()).as(w.getKey() + " over " + l.getKey()).isEqualTo(1.0)));
+            // the small budget's judge check: 4 labelled Model Spec responses graded by the run's judge
+            assertThat(summary.at("/report/judgeAgreement/overall/responses").asInt()).isEqualTo(4);
+            assertThat(summary.at("/report/judgeAgreement/judge").asText()).isEqualTo(server.openAiSpec("judge"));
+            assertThat(r.out()).contains("judge vs Model Spec labels: agrees");
 
             for (String kind : List.of("sft", "prefs", "distill")) {
                 assertThat(Files.readAllLines(run.resolve("data/" + kind + ".jsonl"))).as(kind).hasSize(4);
@@ -125,6 +129,7 @@ class RunCommandTest {
             }
             String page = Files.readString(run.resolve("report.html"));
             assertThat(page.contains("report-data") && page.contains("safe.")).as("the report page carries the run's figures").isTrue();
+            assertThat(page).contains("\"agreements\":[{\"set\":\"model-spec\"");
             assertThat(r.out()).contains("report " + run.resolve("report.html"));
 
             int calls = server.received();

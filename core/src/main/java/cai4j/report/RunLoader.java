@@ -12,9 +12,11 @@ import cai4j.data.Kind;
 import cai4j.data.PreferenceRecord;
 import cai4j.data.SftRecord;
 import cai4j.data.UnderstandRecord;
+import cai4j.evals.CalibrationFile;
 import cai4j.evals.ConflictMatrix;
 import cai4j.evals.EvalFiles;
 import cai4j.evals.JudgeSample;
+import cai4j.evals.LabelAgreement;
 import cai4j.evals.PairedDifference;
 import cai4j.evals.Rate;
 import cai4j.evals.Response;
@@ -51,10 +53,10 @@ public final class RunLoader {
         List<String> problems = new ArrayList<>();
         Path name = runDir.toAbsolutePath().normalize().getFileName();
         EvalsFigures evals = evals(runDir, problems);
-        List<CalibrationFigures> calibrations = calibrations(runDir, problems);
+        Calibrations calibrations = calibrations(runDir, problems);
         List<StageUsage> usage = guarded(runDir.resolve("ledger.db"), problems, List.of(), () -> LedgerUsage.read(runDir));
         List<DataSet> data = data(runDir, problems);
-        return new RunReport(name == null ? runDir.toString() : name.toString(), evals, calibrations, usage, data, problems);
+        return new RunReport(name == null ? runDir.toString() : name.toString(), evals, calibrations.hhh(), calibrations.modelSpec(), usage, data, problems);
     }
 
     // ---- evaluations ----
@@ -281,14 +283,27 @@ public final class RunLoader {
 
     // ---- judge calibration ----
 
-    static List<CalibrationFigures> calibrations(Path runDir, List<String> problems) {
-        Path file = runDir.resolve("calibration.json");
-        if (!Files.exists(file)) return List.of();
-        return guarded(file, problems, List.of(), () -> {
-            JsonNode n = tree(file);
-            return List.of(new CalibrationFigures(n.path("judge").asText(""), n.path("template").asText(""), n.path("items").asInt(),
-                    rate(n.path("accuracy")), rate(n.path("consistentAccuracy")), rate(n.path("positionBias")),
-                    rate(n.path("firstOption")), n.path("unparseable").asInt()));
+    /** The sets of {@code calibration.json}: each empty when not measured. */
+    record Calibrations(List<CalibrationFigures> hhh, List<LabelAgreement.Result> modelSpec) {
+        static final Calibrations NONE = new Calibrations(List.of(), List.of());
+    }
+
+    /** Both sets from one reading, so that a broken file is one problem. */
+    static Calibrations calibrations(Path runDir, List<String> problems) {
+        Path file = runDir.resolve(CalibrationFile.NAME);
+        if (!Files.exists(file)) return Calibrations.NONE;
+        return guarded(file, problems, Calibrations.NONE, () -> {
+            List<CalibrationFigures> hhh = CalibrationFile.read(runDir, CalibrationFile.HHH).map(n -> List.of(new CalibrationFigures(
+                    n.path("judge").asText(""), n.path("template").asText(""), n.path("items").asInt(), rate(n.path("accuracy")),
+                    rate(n.path("consistentAccuracy")), rate(n.path("positionBias")), rate(n.path("firstOption")),
+                    n.path("unparseable").asInt()))).orElse(List.of());
+            JsonNode spec = CalibrationFile.read(runDir, LabelAgreement.SET).orElse(null);
+            if (spec == null) return new Calibrations(hhh, List.of());
+            try {
+                return new Calibrations(hhh, List.of(Json.MAPPER.treeToValue(spec, LabelAgreement.Result.class)));
+            } catch (IOException e) {
+                throw new InputError("its \"" + LabelAgreement.SET + "\" figures cannot be read: " + e.getMessage());
+            }
         });
     }
 

@@ -1,5 +1,6 @@
 package cai4j.report;
 
+import cai4j.evals.LabelAgreement;
 import java.util.List;
 
 /**
@@ -10,6 +11,7 @@ import java.util.List;
  * @param run          the run directory's name
  * @param evals        scenarios, answers, verdicts and their figures (empty when the run has no evals)
  * @param calibrations judge calibrations measured into this run directory
+ * @param agreements   the judge's agreement with the Model Spec's human labels, when measured into this run directory (at most one)
  * @param usage        model calls per stage and model, from the ledger
  * @param data         training data written by the data stages
  * @param problems     files that exist but could not be read, one sentence each: shown, never hidden
@@ -18,12 +20,14 @@ public record RunReport(
         String run,
         EvalsFigures evals,
         List<CalibrationFigures> calibrations,
+        List<LabelAgreement.Result> agreements,
         List<StageUsage> usage,
         List<DataSet> data,
         List<String> problems) {
 
     public RunReport {
         calibrations = List.copyOf(calibrations);
+        agreements = List.copyOf(agreements);
         usage = List.copyOf(usage);
         data = List.copyOf(data);
         problems = List.copyOf(problems);
@@ -31,6 +35,6 @@ public record RunReport(
 
     /** Whether the run holds anything to report. */
     public boolean isEmpty() {
-        return evals.isEmpty() && calibrations.isEmpty() && usage.isEmpty() && data.isEmpty();
+        return evals.isEmpty() && calibrations.isEmpty() && agreements.isEmpty() && usage.isEmpty() && data.isEmpty();
     }
 }

@@ -33,6 +33,9 @@ import java.util.Map;
  *              "comparisons": [ { "treated", "baseline", "overall": difference, "tiers": { tier: difference } } ],
  *              "pooled":     { "note", "overall": figures, "tiers": { tier: figures } } },
  *   "calibration": [ { "judge", "template", "items", "accuracy", "consistentAccuracy", "positionBias", "firstOption", "unparseable" } ],
+ *   "judgeAgreement": { "set", "source", "judge", "judgeTemplate", "available", "ok",
+ *                       "overall", "authorities": { level: agreement }, "kinds": { kind: agreement },
+ *                       "choice": { the fields of a calibration } },
  *   "usage": { "stages": [ { "stage", "model", "calls", "failed", "inputTokens", "outputTokens", "cachedTokens", "costUsd", "callSeconds" } ],
  *              "total": { same fields without stage and model } },
  *   "data": { kind: { "records", "items", "rejected", "softLabels": { "mean", "bins": [20 counts over 0–1] } } },
@@ -41,6 +44,7 @@ import java.util.Map;
  * figures = { "responses", "scenarios", "pass", "fail", "graderErrors", "ungraded", "adherence", "violationRate",
  *             "overRefusal", "graderErrorRate", "meanScore" }; every rate is { "count", "n", "rate", "low", "high", "interval" }
  * difference = { "pairs", "baseline", "treated", "improved", "worsened", "difference", "low", "high", "mcnemarP", "interval" }
+ * agreement = { "responses", "good", "bad", "graderErrors", "accuracy", "falsePass", "falseFail" } (Wilson intervals: one label per response)
  * </pre>
  */
 public final class SummaryFile {
@@ -55,6 +59,7 @@ public final class SummaryFile {
         o.put("run", r.run());
         if (!r.evals().isEmpty()) o.set("evals", evals(r.evals()));
         if (!r.calibrations().isEmpty()) o.set("calibration", Json.MAPPER.valueToTree(r.calibrations()));
+        if (!r.agreements().isEmpty()) o.set("judgeAgreement", Json.MAPPER.valueToTree(r.agreements().getFirst()));
         if (!r.usage().isEmpty()) {
             ObjectNode usage = o.putObject("usage");
             usage.set("stages", Json.MAPPER.valueToTree(r.usage()));

@@ -1,5 +1,6 @@
 package cai4j.report;
 
+import cai4j.evals.LabelAgreement;
 import cai4j.evals.PairedDifference;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -80,6 +81,12 @@ public final class TerminalSummary {
         for (CalibrationFigures c : r.calibrations()) {
             sb.append(String.format(Locale.ROOT, "judge calibration %s: accuracy %.1f%% [%.1f, %.1f], position bias %.1f%% over %d comparisons%n",
                     c.judge(), 100 * c.accuracy().rate(), 100 * c.accuracy().low(), 100 * c.accuracy().high(), 100 * c.positionBias().rate(), c.items()));
+        }
+        for (LabelAgreement.Result a : r.agreements()) {
+            LabelAgreement.Figures f = a.overall();
+            sb.append(String.format(Locale.ROOT, "judge vs Model Spec labels: agrees %.1f%% [%.1f, %.1f] on %d responses, false pass %d/%d, false fail %d/%d%s%n",
+                    100 * f.accuracy().rate(), 100 * f.accuracy().low(), 100 * f.accuracy().high(), f.responses(), f.falsePass().count(),
+                    f.falsePass().n(), f.falseFail().count(), f.falseFail().n(), f.graderErrors() > 0 ? ", " + f.graderErrors() + " grader errors" : ""));
         }
         if (!r.usage().isEmpty()) {
             StageUsage t = SummaryFile.total(r.usage());

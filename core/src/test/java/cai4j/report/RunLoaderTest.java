@@ -134,6 +134,20 @@ class RunLoaderTest {
         assertThat(prefs.examples()).hasSize(RunLoader.EXAMPLES);
         assertThat(prefs.examples().getFirst().alternative()).contains("neighbour");
         assertThat(r.calibrations()).singleElement().satisfies(c -> assertThat(c.accuracy().count()).isEqualTo(97));
+        assertThat(r.agreements()).singleElement().isEqualTo(SyntheticRun.agreement());
+    }
+
+    @Test
+    void aCalibrationFileOfEarlierVersionsIsReadAsTheHhhSet() throws Exception {
+        SyntheticRun.write(run);
+        String hhh = Json.pretty(Json.MAPPER.readTree(run.resolve("calibration.json").toFile()).get("hhh"));
+        Files.writeString(run.resolve("calibration.json"), hhh);
+        RunReport r = RunLoader.load(run);
+        assertThat(r.calibrations()).singleElement().satisfies(c -> assertThat(c.positionBias().count()).isEqualTo(9));
+        assertThat(r.agreements()).isEmpty();
+        cai4j.evals.CalibrationFile.write(run, "model-spec", SyntheticRun.agreement());
+        assertThat(RunLoader.load(run).calibrations()).as("writing another set keeps the earlier one").hasSize(1);
+        assertThat(RunLoader.load(run).agreements()).hasSize(1);
     }
 
     @Test
@@ -184,6 +198,16 @@ class RunLoaderTest {
         assertThat(rep.path("data").path("prefs").path("softLabels").path("bins")).hasSize(SummaryFile.BINS);
         assertThat(rep.path("usage").path("total").path("calls").asLong()).isEqualTo(r.usage().stream().mapToLong(StageUsage::calls).sum());
         assertThat(rep.path("calibration").path(0).path("positionBias").path("count").asInt()).isEqualTo(9);
+        // 4 levels x (10 GOOD passed + 8 BAD failed) agree, over 4 x 23 graded; 4 x 3 BAD passed of 4 x 11 graded
+        JsonNode agreement = rep.path("judgeAgreement");
+        assertThat(agreement.at("/overall/accuracy/count").asInt()).isEqualTo(72);
+        assertThat(agreement.at("/overall/accuracy/n").asInt()).isEqualTo(92);
+        assertThat(agreement.at("/authorities/user/falsePass/count").asInt()).isEqualTo(3);
+        assertThat(agreement.at("/authorities/user/falsePass/n").asInt()).isEqualTo(11);
+        assertThat(agreement.at("/authorities/root/falseFail/rate").asDouble()).isEqualTo(2 / 12.0);
+        assertThat(agreement.at("/overall/graderErrors").asInt()).isEqualTo(4);
+        assertThat(agreement.at("/choice/positionBias/count").asInt()).isEqualTo(8);
+        assertThat(agreement.at("/overall/accuracy/low").asDouble()).isBetween(0.6, 72 / 92.0);
     }
 
     @Test
@@ -198,7 +222,8 @@ class RunLoaderTest {
         TerminalSummary.print(run, new PrintWriter(out));
         String text = out.toString();
         assertThat(text).contains("target " + SyntheticRun.TARGET).contains("weakest clauses").contains("grader errors")
-                .contains("training data: sft 12 prefs 40").contains("judge calibration");
+                .contains("training data: sft 12 prefs 40").contains("judge calibration")
+                .contains("judge vs Model Spec labels: agrees 78.3% [").contains("false pass 12/44, false fail 8/48, 4 grader errors");
         assertThat(text.lines().filter(l -> l.strip().startsWith("prompted")).findFirst().orElseThrow()).matches(".*adherence \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
         assertThat(text).contains("prompted - bare: ").contains("McNemar p = ").contains("warning: self-judging: The judge " + SyntheticRun.JUDGE);
         assertThat(text.lines().filter(l -> l.strip().startsWith("all "))).as("no pooled line").isEmpty();

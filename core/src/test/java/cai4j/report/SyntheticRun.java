@@ -9,11 +9,14 @@ import cai4j.data.Kind;
 import cai4j.data.PreferenceRecord;
 import cai4j.data.SftRecord;
 import cai4j.evals.Calibration;
+import cai4j.evals.CalibrationFile;
 import cai4j.evals.Condition;
 import cai4j.evals.Failure;
 import cai4j.evals.Grade;
 import cai4j.evals.Judge;
 import cai4j.evals.JudgeSample;
+import cai4j.evals.LabelAgreement;
+import cai4j.evals.ModelSpecExamples;
 import cai4j.evals.Rate;
 import cai4j.evals.Response;
 import cai4j.evals.Scenario;
@@ -60,6 +63,34 @@ public final class SyntheticRun {
     /** What was written, for assertions. */
     public record Written(List<Scenario> scenarios, List<Response> responses, List<Verdict> verdicts, int graderErrors,
                           String hostileScenario) {}
+
+    /**
+     * The judge's agreement with the Model Spec's labels: 12 GOOD and 12 BAD responses per authority
+     * level, of which the judge passes 10 GOOD and 3 BAD ones, and cannot grade one more.
+     */
+    public static LabelAgreement.Result agreement() {
+        List<LabelAgreement.Graded> graded = new ArrayList<>();
+        for (String level : List.of("root", "developer", "user", "guideline")) {
+            for (int i = 0; i < 12; i++) {
+                graded.add(new LabelAgreement.Graded(level + "/g" + i, "s-" + level, level, i < 4 ? ScenarioKind.CONFLICT : ScenarioKind.DIRECT,
+                        ModelSpecExamples.Label.GOOD, i < 10 ? Grade.PASS : Grade.FAIL, i < 10 ? 4 : 2, "", "", i));
+                graded.add(new LabelAgreement.Graded(level + "/b" + i, "s-" + level, level, ScenarioKind.DIRECT, ModelSpecExamples.Label.BAD,
+                        i < 3 ? Grade.PASS : i == 11 ? Grade.GRADER_ERROR : Grade.FAIL, i < 3 ? 4 : 1, "", "", i));
+            }
+        }
+        Map<String, LabelAgreement.Figures> levels = new java.util.LinkedHashMap<>();
+        for (String level : List.of("root", "developer", "user", "guideline")) {
+            levels.put(level, LabelAgreement.Figures.of(graded.stream().filter(g -> g.authority().equals(level)).toList()));
+        }
+        Map<String, LabelAgreement.Figures> kinds = new java.util.LinkedHashMap<>();
+        for (ScenarioKind k : List.of(ScenarioKind.CONFLICT, ScenarioKind.DIRECT)) {
+            kinds.put(k.json(), LabelAgreement.Figures.of(graded.stream().filter(g -> g.kind() == k).toList()));
+        }
+        Calibration.Result choice = new Calibration.Result(JUDGE, Calibration.TEMPLATE.version(), 40, Rate.of(70, 80),
+                Rate.of(31, 40), Rate.of(8, 40), Rate.of(42, 80), 0, 0, 0);
+        return new LabelAgreement.Result(LabelAgreement.SET, "openai-model-spec-2025-12-18.md", JUDGE, Judge.TEMPLATE.version(), 389, 8,
+                LabelAgreement.Figures.of(graded), levels, kinds, choice);
+    }
 
     public static Written write(Path run) {
         Random random = new Random(42);
@@ -171,7 +202,8 @@ public final class SyntheticRun {
 
         Calibration.Result calibration = new Calibration.Result(JUDGE, Calibration.TEMPLATE.version(), 60, Rate.of(97, 118),
                 Rate.of(44, 58), Rate.of(9, 58), Rate.of(63, 118), 2, 0, 0);
-        Json.writeAtomically(run.resolve("calibration.json"), Json.pretty(calibration) + "\n");
+        CalibrationFile.write(run, CalibrationFile.HHH, calibration);
+        CalibrationFile.write(run, LabelAgreement.SET, agreement());
 
         List<PreferenceRecord> prefs = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
