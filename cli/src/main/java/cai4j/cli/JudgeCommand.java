@@ -98,6 +98,7 @@ final class JudgeCommand implements Runnable {
             CalibrationFile.write(run, LabelAgreement.SET, check.result());
             CalibrationFile.writeGrades(run, check.graded());
             print(out, check.result());
+            out.println("the grade of each response is in " + CalibrationFile.gradesFile(run));
         }
 
         /** The agreement table: one row for every response, then one per authority level and kind. */

@@ -40,7 +40,11 @@ public final class CalibrationFile {
 
     /** Writes the grades behind the Model Spec figures, one line per labelled response. */
     public static void writeGrades(Path runDir, List<LabelAgreement.Graded> graded) {
-        Json.writeLines(runDir.resolve("calibration-" + LabelAgreement.SET + ".jsonl"), graded);
+        Json.writeLines(gradesFile(runDir), graded);
+    }
+
+    public static Path gradesFile(Path runDir) {
+        return runDir.resolve("calibration-" + LabelAgreement.SET + ".jsonl");
     }
 
     /** One set's figures, if the run directory has them; an unreadable file is an {@link InputError}. */
