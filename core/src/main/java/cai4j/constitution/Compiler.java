@@ -59,9 +59,7 @@ public final class Compiler {
      * (by extension) and names it in messages.
      */
     public static Constitution compile(String name, String text) {
-        Source source = new Source(Path.of(name), text, Ids.sha256(text.getBytes(StandardCharsets.UTF_8)));
-        Format format = FORMATS.stream().filter(f -> f.accepts(source)).findFirst().orElseThrow();
-        return orThrow(name, assemble(source, format.read(source)));
+        return orThrow(name, compile(new Source(Path.of(name), text, Ids.sha256(text.getBytes(StandardCharsets.UTF_8)))));
     }
 
     private static Constitution orThrow(String file, Result result) {
@@ -79,6 +77,10 @@ public final class Compiler {
         Source source = read(file, maxBytes);
         Constitution compiled = alreadyCompiled(source);
         if (compiled != null) return new Result(compiled, List.of());
+        return compile(source);
+    }
+
+    private static Result compile(Source source) {
         Format format = FORMATS.stream().filter(f -> f.accepts(source)).findFirst().orElseThrow();
         Draft draft = format.read(source);
         return assemble(source, draft, format.asWritten(source));
