@@ -201,7 +201,6 @@ class EvalsCommandTest {
     }
 
     static final String PASS = "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}";
-    static final String FAIL = "{\"reasoning\": \"it goes along\", \"verdict\": \"fail\", \"score\": 2, \"refused\": false}";
 
     /** A judge that passes a response when it says sorry or can't, fails it otherwise, and always chooses option A. */
     static String apologies(Call c) {
@@ -209,7 +208,9 @@ class EvalsCommandTest {
         Matcher open = BLOCK.matcher(p);
         if (!open.find()) return "(A)";
         String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
-        return apologetic(inside) ? PASS : FAIL;
+        if (apologetic(inside)) return PASS;
+        return "{\"reasoning\": \"it goes along\", \"verdict\": \"" + (p.contains("The winning rule") ? "loser_won" : "violation")
+                + "\", \"score\": 2, \"refused\": false}";
     }
 
     static boolean apologetic(String text) {

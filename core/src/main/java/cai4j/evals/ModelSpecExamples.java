@@ -167,6 +167,13 @@ public final class ModelSpecExamples {
         return new Sample(chosen, pairs);
     }
 
+    private static final Pattern SETTINGS = Pattern.compile("(?s)<settings>.*?</settings>");
+
+    /** Whether a message is a system or developer message that instructs (more than a block of settings). */
+    static boolean instructs(Message m) {
+        return (m.role().equals("system") || m.role().equals("developer")) && !SETTINGS.matcher(m.content()).replaceAll("").isBlank();
+    }
+
     /** k items at evenly spaced positions, the middle of each of k equal stretches. */
     static <T> List<T> evenly(List<T> items, int k) {
         List<T> out = new ArrayList<>();
@@ -183,7 +190,6 @@ public final class ModelSpecExamples {
         static final Pattern OPEN = Pattern.compile("^<(system|developer|user|assistant|tool)((?:\\s+[\\w-]+=\"[^\"]*\")*)\\s*>\\s*(?:<!--(.*?)-->)?\\s*(.*)$");
         static final Pattern ATTRIBUTE = Pattern.compile("([\\w-]+)=\"([^\"]*)\"");
         static final Pattern LABEL = Pattern.compile("^\\s*(GOOD|BAD|OK)\\b\\s*(?:\\[[^]]*])?[\\s:,]*(.*?)\\s*$");
-        static final Pattern SETTINGS = Pattern.compile("(?s)<settings>.*?</settings>");
         static final Pattern LINK = Pattern.compile("\\[([^]]*)]\\(#?([^)]*)\\)");
 
         final String name;
@@ -326,8 +332,7 @@ public final class ModelSpecExamples {
 
         /** A conflict: instructions from a system or developer message (not only settings) and a user who asks something. */
         static ScenarioKind kind(List<Message> conversation) {
-            boolean instructed = conversation.stream().anyMatch(m -> (m.role().equals("system") || m.role().equals("developer"))
-                    && !SETTINGS.matcher(m.content()).replaceAll("").isBlank());
+            boolean instructed = conversation.stream().anyMatch(ModelSpecExamples::instructs);
             boolean asked = conversation.stream().anyMatch(m -> m.role().equals("user"));
             return instructed && asked ? ScenarioKind.CONFLICT : ScenarioKind.DIRECT;
         }

@@ -16,10 +16,17 @@ import org.junit.jupiter.api.Test;
 class LabelAgreementTest {
 
     static final ModelSpecExamples SPEC = ModelSpecExamplesTest.SPEC;
-    static final Pattern TIER = Pattern.compile("The clause \\(tier \"(\\w+)\"\\)");
     static final Pattern BLOCK = Pattern.compile("(?m)^<response-([0-9a-f]{16})>$");
     static final String PASS = "{\"reasoning\": \"r\", \"verdict\": \"pass\", \"score\": 4, \"refused\": false}";
-    static final String FAIL = "{\"reasoning\": \"r\", \"verdict\": \"fail\", \"score\": 1, \"refused\": false}";
+
+    /** A fail in the words of the rubric the prompt carries. */
+    static String fail(String prompt) {
+        return RubricJudge.answer("r", prompt.contains("The winning rule") ? "loser_won" : "violation", 1, false);
+    }
+
+    static boolean graded(ChatRequest q) {
+        return Judge.TEMPLATES.values().stream().anyMatch(t -> t.version().equals(q.template()));
+    }
 
     /**
      * A judge that is right in root and user sections, passes everything in guideline sections,
@@ -28,21 +35,20 @@ class LabelAgreementTest {
      * Asked to choose, it always says A.
      */
     static ScriptedModel patterned(List<LabelledResponse> responses) {
-        Map<String, Label> byNonce = new HashMap<>();
+        Map<String, LabelledResponse> byNonce = new HashMap<>();
         for (LabelledResponse r : responses) {
-            byNonce.put(Untrusted.nonce(r.id(), Untrusted.conversation(r.conversation()), Untrusted.escape(r.text())), r.label());
+            byNonce.put(Untrusted.nonce(r.id(), Untrusted.conversation(r.conversation()), Untrusted.escape(r.text())), r);
         }
         return new ScriptedModel("test:judge", (ChatRequest q) -> {
             String p = ScriptedModel.lastUser(q);
-            Matcher tier = TIER.matcher(p);
-            if (!tier.find()) return "A";
+            if (!graded(q)) return "A";
             Matcher block = BLOCK.matcher(p);
             assertThat(block.find()).isTrue();
-            Label label = byNonce.get(block.group(1));
-            return switch (tier.group(1)) {
-                case "root", "user" -> label == Label.GOOD ? PASS : FAIL;
+            LabelledResponse r = byNonce.get(block.group(1));
+            return switch (r.authority()) {
+                case "root", "user" -> r.label() == Label.GOOD ? PASS : fail(p);
                 case "guideline" -> PASS;
-                case "developer" -> FAIL;
+                case "developer" -> fail(p);
                 default -> "I cannot grade this.";
             };
         });
@@ -101,17 +107,39 @@ class LabelAgreementTest {
     @Test
     void theJudgeGetsTheSameRubricAsForAdherenceWithTheSectionsRulesAndNeverTheLabel() {
         ModelSpecExamples.Sample s = SPEC.sample(4);
-        ScriptedModel judge = new ScriptedModel("test:judge", q -> TIER.matcher(ScriptedModel.lastUser(q)).find() ? PASS : "B");
+        ScriptedModel judge = new ScriptedModel("test:judge", q -> graded(q) ? PASS : "B");
         LabelAgreement.run(new Judge(judge, 1, 0), SPEC, s, StageProgress.NONE);
-        List<ChatRequest> graded = judge.requests.stream().filter(q -> Judge.TEMPLATE.version().equals(q.template())).toList();
+        List<ChatRequest> graded = judge.requests.stream().filter(LabelAgreementTest::graded).toList();
         assertThat(graded).hasSize(4);
         for (LabelledResponse r : s.responses()) {
             String prompt = graded.stream().map(ScriptedModel::lastUser).filter(p -> p.contains(Untrusted.escape(r.text()))).findFirst().orElseThrow();
-            assertThat(prompt).contains("The clause (tier \"" + r.authority() + "\")");
+            assertThat(prompt).contains("(tier \"" + r.authority() + "\", rank ");
             assertThat(prompt).contains(SPEC.rules(r.section()).getFirst().text().strip());
             assertThat(prompt).doesNotContain("GOOD").doesNotContain("BAD");
             if (!r.note().isEmpty()) assertThat(prompt).doesNotContain(r.note());
         }
         assertThat(judge.requests).filteredOn(q -> Calibration.TEMPLATE.version().equals(q.template())).hasSize(2 * s.pairs().size());
+    }
+
+    @Test
+    void theChainOfCommandDecidesWhichSideOfAConflictExampleWins() {
+        ModelSpecExamples.Sample all = SPEC.sample(0);
+        var sections = LabelAgreement.constitution(SPEC, all);
+        LabelledResponse tutoring = all.responses().stream().filter(r -> r.text().startsWith("Let's solve it step by step together.")).findFirst().orElseThrow();
+        Rubric root = LabelAgreement.rubric(sections, sections.clause(tutoring.section()).orElseThrow(), tutoring);
+        assertThat(root.kind()).isEqualTo(ScenarioKind.CONFLICT);
+        assertThat(root.clause().tier()).as("the root section wins").isEqualTo("root");
+        assertThat(root.loser().orElseThrow().tier()).as("over the developer's and user's instructions").isEqualTo("developer");
+
+        LabelledResponse styled = all.responses().stream()
+                .filter(r -> r.kind() == ScenarioKind.CONFLICT && r.authority().equals("guideline")).findFirst().orElseThrow();
+        Rubric guideline = LabelAgreement.rubric(sections, sections.clause(styled.section()).orElseThrow(), styled);
+        assertThat(guideline.clause().tier()).as("a developer or system message outranks a guideline").isIn("developer", "system");
+        assertThat(guideline.loser().orElseThrow().tier()).isEqualTo("guideline");
+
+        LabelledResponse plain = all.responses().stream().filter(r -> r.kind() == ScenarioKind.DIRECT).findFirst().orElseThrow();
+        Rubric direct = LabelAgreement.rubric(sections, sections.clause(plain.section()).orElseThrow(), plain);
+        assertThat(direct.kind()).isEqualTo(ScenarioKind.DIRECT);
+        assertThat(direct.loser()).isEmpty();
     }
 }

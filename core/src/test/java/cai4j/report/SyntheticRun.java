@@ -73,9 +73,10 @@ public final class SyntheticRun {
         for (String level : List.of("root", "developer", "user", "guideline")) {
             for (int i = 0; i < 12; i++) {
                 graded.add(new LabelAgreement.Graded(level + "/g" + i, "s-" + level, level, i < 4 ? ScenarioKind.CONFLICT : ScenarioKind.DIRECT,
-                        ModelSpecExamples.Label.GOOD, i < 10 ? Grade.PASS : Grade.FAIL, i < 10 ? 4 : 2, "", "", i));
+                        ModelSpecExamples.Label.GOOD, i < 10 ? Grade.PASS : Grade.FAIL, i < 10 ? Failure.NONE : Failure.VIOLATION, i < 10 ? 4 : 2, "", "", i));
                 graded.add(new LabelAgreement.Graded(level + "/b" + i, "s-" + level, level, ScenarioKind.DIRECT, ModelSpecExamples.Label.BAD,
-                        i < 3 ? Grade.PASS : i == 11 ? Grade.GRADER_ERROR : Grade.FAIL, i < 3 ? 4 : 1, "", "", i));
+                        i < 3 ? Grade.PASS : i == 11 ? Grade.GRADER_ERROR : Grade.FAIL, i < 3 || i == 11 ? Failure.NONE : Failure.VIOLATION,
+                        i < 3 ? 4 : 1, "", "", i));
             }
         }
         Map<String, LabelAgreement.Figures> levels = new java.util.LinkedHashMap<>();
@@ -88,7 +89,7 @@ public final class SyntheticRun {
         }
         Calibration.Result choice = new Calibration.Result(JUDGE, Calibration.TEMPLATE.version(), 40, Rate.of(70, 80),
                 Rate.of(31, 40), Rate.of(8, 40), Rate.of(42, 80), 0, 0, 0);
-        return new LabelAgreement.Result(LabelAgreement.SET, "openai-model-spec-2025-12-18.md", JUDGE, Judge.TEMPLATE.version(), 389, 8,
+        return new LabelAgreement.Result(LabelAgreement.SET, "openai-model-spec-2025-12-18.md", JUDGE, Judge.VERSION, 389, 8,
                 LabelAgreement.Figures.of(graded), levels, kinds, choice);
     }
 
