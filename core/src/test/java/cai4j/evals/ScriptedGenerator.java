@@ -17,4 +17,22 @@ public final class ScriptedGenerator {
         }
         return sb.append("]}").toString();
     }
+
+    /**
+     * The answer to a relevance request (see {@link Relevance}): every numbered rule of the list
+     * shown whose text contains {@code word}, with the reason "touches &lt;word&gt;"; null for any other request.
+     */
+    public static String relevant(String prompt, String word) {
+        if (!prompt.contains("Rules, numbered:")) return null;
+        StringBuilder sb = new StringBuilder("{\"rules\": [");
+        String sep = "";
+        for (String line : prompt.lines().toList()) {
+            var m = java.util.regex.Pattern.compile("^(\\d+)\\. (.*)$").matcher(line);
+            if (m.matches() && m.group(2).toLowerCase(java.util.Locale.ROOT).contains(word)) {
+                sb.append(sep).append("{\"rule\": ").append(m.group(1)).append(", \"reason\": \"touches ").append(word).append("\"}");
+                sep = ", ";
+            }
+        }
+        return sb.append("]}").toString();
+    }
 }
