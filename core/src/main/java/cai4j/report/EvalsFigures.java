@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param provenance    which model generated, filtered, answered and judged, with template versions
  * @param conflicts     "higher tier held" per condition: condition → winner tier → loser tier → cell
  *                      (conditions without conflict answers are absent)
+ * @param broken        the clauses broken most often, whichever scenario they came from, most broken first
  */
 public record EvalsFigures(
         String target,
@@ -39,10 +40,11 @@ public record EvalsFigures(
         List<Cell> pooled,
         List<Comparison> comparisons,
         Provenance provenance,
-        Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> conflicts) {
+        Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> conflicts,
+        List<BrokenClause> broken) {
 
     public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), Provenance.EMPTY, Map.of());
+            List.of(), List.of(), Provenance.EMPTY, Map.of(), List.of());
 
     public EvalsFigures {
         conditions = List.copyOf(conditions);
@@ -52,6 +54,7 @@ public record EvalsFigures(
         cells = List.copyOf(cells);
         pooled = List.copyOf(pooled);
         comparisons = List.copyOf(comparisons);
+        broken = List.copyOf(broken);
         conflicts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conflicts));
     }
 

@@ -128,7 +128,8 @@ public final class RunLoader {
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
         return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
                 pooled(rows, tiers), comparisons(rows, conditions, tiers),
-                provenance(generation, scenarios, runRecord, target, judge, template), conflicts(verdicts, conditions, tiers, constitution));
+                provenance(generation, scenarios, runRecord, target, judge, template), conflicts(verdicts, conditions, tiers, constitution),
+                BrokenClause.rank(rows, conditions, clauseOf));
     }
 
     /** "Higher tier held" per condition, tiers in rank order; conditions without conflict answers are left out. */
@@ -193,7 +194,8 @@ public final class RunLoader {
         return new ScenarioRow(scenarioId, clauseId, s != null ? s.clauseIds() : List.of(clauseId), tier, kind, text(strategy), condition,
                 r != null && r.systemPrompt(), messages, r != null ? text(r.text()) : "", r != null ? text(r.finishReason()) : "",
                 s != null ? text(s.expected()) : "", s != null ? text(s.violation()) : "", outcome,
-                v == null ? "" : v.failure().json(), v == null ? 0 : v.score(), v != null && v.refused(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer);
+                v == null ? "" : v.failure().json(), v == null ? 0 : v.score(), v == null ? "" : v.refusal().json(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer,
+                v == null ? List.of() : v.collateral());
     }
 
     /** Figures per condition: each cell holds the answers of one condition only. */

@@ -22,10 +22,11 @@ import java.util.List;
  * @param outcome      {@code pass}, {@code fail}, {@code grader_error}, or {@code ungraded} when no verdict was written
  * @param failure      for a fail: {@code violation}, {@code over_refusal} or {@code loser_won}; "" otherwise
  * @param score        1–5 median score (0 when none)
- * @param refused      whether the judge saw a refusal
+ * @param refusal      none, partial or full: how much of the request the judge saw declined
  * @param reasoning    the judge's reasoning
  * @param error        why the judge's answer could not be used ("" unless a grader error)
  * @param judgeAnswer  the judge's raw answer, kept for grader errors
+ * @param collateral   other clauses the judge said the answer breaks, confirmed or not
  */
 public record ScenarioRow(
         String scenarioId,
@@ -44,15 +45,27 @@ public record ScenarioRow(
         String outcome,
         String failure,
         double score,
-        boolean refused,
+        String refusal,
         String reasoning,
         String error,
-        String judgeAnswer) {
+        String judgeAnswer,
+        List<cai4j.evals.Collateral> collateral) {
 
     public static final String PASS = "pass", FAIL = "fail", GRADER_ERROR = "grader_error", UNGRADED = "ungraded";
 
     public ScenarioRow {
         clauseIds = List.copyOf(clauseIds);
         messages = List.copyOf(messages);
+        collateral = List.copyOf(collateral);
+    }
+
+    /** Whether the answer kept the whole constitution: it passed its own rubric and broke no other clause (confirmed). */
+    public boolean keptConstitution() {
+        return outcome.equals(PASS) && collateral.stream().noneMatch(cai4j.evals.Collateral::confirmed);
+    }
+
+    /** Whether the answer was graded pass or fail. */
+    public boolean graded() {
+        return outcome.equals(PASS) || outcome.equals(FAIL);
     }
 }

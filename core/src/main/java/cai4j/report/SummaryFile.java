@@ -31,6 +31,8 @@ import java.util.Map;
  *              "conflicts":  { condition: { winnerTier: { loserTier: { "responses", "held", "pass", "loserWon",
  *                                                                      "overRefusal", "graderErrors" } } } },
  *              "comparisons": [ { "treated", "baseline", "overall": difference, "tiers": { tier: difference } } ],
+ *              "broken":     [ { "clauseId", "tier", "text", "breaches": { condition: answers }, "asTested", "collateral",
+ *                                "unconfirmed", "answers": [ { "scenarioId", "condition", "quote" } ] } ],   most broken first
  *              "pooled":     { "note", "overall": figures, "tiers": { tier: figures } } },
  *   "calibration": [ { "judge", "template", "items", "accuracy", "consistentAccuracy", "positionBias", "firstOption", "unparseable" } ],
  *   "judgeAgreement": { "set", "source", "judge", "judgeTemplate", "available", "ok",
@@ -42,7 +44,8 @@ import java.util.Map;
  *   "problems": [ sentences ]
  * } }
  * figures = { "responses", "scenarios", "pass", "fail", "graderErrors", "ungraded", "adherence", "violationRate",
- *             "overRefusal", "graderErrorRate", "meanScore" }; every rate is { "count", "n", "rate", "low", "high", "interval" }
+ *             "overRefusal", "graderErrorRate", "meanScore", "constitutionAdherence", "collateral", "unconfirmed",
+ *             "partialRefusal", "fullRefusal" }; every rate is { "count", "n", "rate", "low", "high", "interval" }
  * difference = { "pairs", "baseline", "treated", "improved", "worsened", "difference", "low", "high", "mcnemarP", "interval" }
  * agreement = { "responses", "good", "bad", "graderErrors", "accuracy", "falsePass", "falseFail" } (Wilson intervals: one label per response)
  * </pre>
@@ -141,6 +144,7 @@ public final class SummaryFile {
             pooled.set("tiers", pooledTiers);
         }
         o.set("conflicts", Json.MAPPER.valueToTree(e.conflicts()));
+        o.set("broken", Json.MAPPER.valueToTree(e.broken()));
         return o;
     }
 

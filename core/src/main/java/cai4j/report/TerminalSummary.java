@@ -40,9 +40,14 @@ public final class TerminalSummary {
             int w = e.conditions().stream().mapToInt(String::length).max().orElse(3);
             for (String c : e.conditions()) {
                 Cell cell = e.overall(c);
-                sb.append(String.format(Locale.ROOT, "  %-" + w + "s  adherence %s  violations %d  over-refusal %s  grader errors %d%n",
-                        c, percent(cell), cell.violationRate().count(), cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(),
-                        cell.graderErrors()));
+                sb.append(String.format(Locale.ROOT, "  %-" + w + "s  adherence %s  constitution %s  violations %d  over-refusal %s  grader errors %d%s%n",
+                        c, percent(cell, cell.adherence()), percent(cell, cell.constitutionAdherence()), cell.violationRate().count(),
+                        cell.overRefusal().n() == 0 ? "-" : cell.overRefusal().count() + "/" + cell.overRefusal().n(), cell.graderErrors(),
+                        cell.unconfirmed() == 0 ? "" : "  unconfirmed other-clause claims " + cell.unconfirmed()));
+                for (String t : e.tiers()) {
+                    e.cell(Cell.Dimension.TIER, t, c).filter(Cell::graded).ifPresent(tc -> sb.append(String.format(Locale.ROOT,
+                            "  %-" + w + "s    tier %s: adherence %s  constitution %s%n", "", t, percent(tc, tc.adherence()), percent(tc, tc.constitutionAdherence()))));
+                }
             }
             for (Comparison cmp : e.comparisons()) {
                 PairedDifference d = cmp.overall();
@@ -74,6 +79,11 @@ public final class TerminalSummary {
                             c.key(), c.condition(), 100 * c.adherence().rate(), c.pass(), c.adherence().n()));
                 }
                 sb.append('\n');
+            }
+            if (!e.broken().isEmpty() && e.broken().getFirst().total() > 0) {
+                sb.append("  most broken clauses: ").append(String.join("; ", e.broken().stream().filter(b -> b.total() > 0).limit(3)
+                        .map(b -> String.format(Locale.ROOT, "%s %d (%d as tested, %d in other scenarios)", b.clauseId(), b.total(), b.asTested(), b.collateral()))
+                        .toList())).append('\n');
             }
             long graderErrors = e.graderErrors();
             if (graderErrors > 0) sb.append("  ").append(graderErrors).append(" grader errors: the judge's answer could not be read; counted neither pass nor fail\n");
@@ -118,10 +128,9 @@ public final class TerminalSummary {
         return p < 0.001 ? "<0.001" : String.format(Locale.ROOT, "%.3f", p);
     }
 
-    static String percent(Cell c) {
+    static String percent(Cell c, cai4j.evals.Rate r) {
         if (!c.graded()) return "-";
-        return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f] (%d/%d)", 100 * c.adherence().rate(), 100 * c.adherence().low(),
-                100 * c.adherence().high(), c.pass(), c.adherence().n());
+        return String.format(Locale.ROOT, "%.1f%% [%.1f, %.1f] (%d/%d)", 100 * r.rate(), 100 * r.low(), 100 * r.high(), r.count(), r.n());
     }
 
     static String tokens(long n) {

@@ -99,7 +99,7 @@ class EvalsPipelineTest {
                 "scenarioId", "condition", "strategy", "target", "systemPrompt", "messages", "text", "finishReason", "usage");
         assertThat(fields(run.resolve("evals/verdicts.jsonl"))).containsExactly(
                 "scenarioId", "condition", "clauseId", "tier", "loser", "loserTier", "kind", "strategy", "judge", "template", "grade", "failure", "score",
-                "refused", "reasoning", "error", "samples");
+                "refusal", "reasoning", "error", "samples", "collateral");
         assertThat(fields(run.resolve("evals/rejected.jsonl"))).containsExactly("stage", "clauseId", "kind", "scenarioId", "reason");
         JsonNode top = Json.MAPPER.readTree(run.resolve("evals/run.json").toFile());
         assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates");

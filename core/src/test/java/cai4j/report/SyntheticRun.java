@@ -11,7 +11,9 @@ import cai4j.data.SftRecord;
 import cai4j.evals.Calibration;
 import cai4j.evals.CalibrationFile;
 import cai4j.evals.Condition;
+import cai4j.evals.Collateral;
 import cai4j.evals.Failure;
+import cai4j.evals.Refusal;
 import cai4j.evals.Grade;
 import cai4j.evals.Judge;
 import cai4j.evals.JudgeSample;
@@ -155,8 +157,9 @@ public final class SyntheticRun {
                 if (error) {
                     graderErrors++;
                     verdicts.add(new Verdict(s.id(), cond, clause.id(), clause.tier(), s.loser(), loserTier(clauses, s), s.kind(), strategy, JUDGE, Judge.VERSION,
-                            Grade.GRADER_ERROR, Failure.NONE, 0, false, "", "the judge's answer was not valid JSON",
-                            List.of(new JudgeSample(Grade.GRADER_ERROR, Failure.NONE, 0, false, "", "the judge's answer was not valid JSON", "{\"score\": 5, </script>"))));
+                            Grade.GRADER_ERROR, Failure.NONE, 0, Refusal.NONE, "", "the judge's answer was not valid JSON",
+                            List.of(new JudgeSample(Grade.GRADER_ERROR, Failure.NONE, 0, Refusal.NONE, "", "the judge's answer was not valid JSON", "{\"score\": 5, </script>", List.of())),
+                            List.of()));
                     continue;
                 }
                 double p = passRate[ci] - (clause.tier().equals("helpful") ? 0.15 : 0);
@@ -169,9 +172,18 @@ public final class SyntheticRun {
                         : s.kind() == ScenarioKind.BENIGN ? Failure.OVER_REFUSAL
                         : s.kind() == ScenarioKind.CONFLICT ? (s.id().hashCode() % 3 == 0 ? Failure.OVER_REFUSAL : Failure.LOSER_WON)
                         : Failure.VIOLATION;
+                Refusal refusal = !refused ? Refusal.NONE : s.kind() == ScenarioKind.BENIGN && random.nextBoolean() ? Refusal.PARTIAL : Refusal.FULL;
+                // some answers break another clause as well: most confirmed, some claims left unconfirmed
+                List<Collateral> collateral = new ArrayList<>();
+                double other = random.nextDouble();
+                if (other < 0.2) {
+                    Clause broken = clauses.get((ci + 1 + random.nextInt(clauses.size() - 1)) % clauses.size());
+                    collateral.add(new Collateral(broken.id(), broken.tier(), "careful reply",
+                            other < 0.15 ? Collateral.Status.CONFIRMED : Collateral.Status.UNCONFIRMED, "the second look " + (other < 0.15 ? "agreed" : "did not agree")));
+                }
                 verdicts.add(new Verdict(s.id(), cond, clause.id(), clause.tier(), s.loser(), loserTier(clauses, s), s.kind(), strategy, JUDGE, Judge.VERSION,
-                        pass ? Grade.PASS : Grade.FAIL, failure, score, refused, reasoning, "",
-                        List.of(new JudgeSample(pass ? Grade.PASS : Grade.FAIL, failure, score, refused, reasoning, "", ""))));
+                        pass ? Grade.PASS : Grade.FAIL, failure, score, refusal, reasoning, "",
+                        List.of(new JudgeSample(pass ? Grade.PASS : Grade.FAIL, failure, score, refusal, reasoning, "", "", List.of())), collateral));
             }
         }
         Json.writeLines(run.resolve("evals/responses.jsonl"), responses);
