@@ -12,7 +12,8 @@
   var charts = {};
   var POOLED = '\u0000pooled'; // the key of a chart's bar over every tier: no tier id can be it
   var initialised = {};
-  var state = { tier: '', clause: '', kind: '', condition: '', outcome: '', text: '', selected: -1 };
+  var state = { tier: '', clause: '', kind: '', condition: '', outcome: '', text: '', broken: '', selected: -1 };
+  var REFUSALS = { partial: 'the judge saw a partial refusal (part declined, the rest handled)', full: 'the judge saw a refusal' };
 
   // ---- helpers ----
   function el(tag, attrs, text) {
@@ -205,6 +206,10 @@
         var k = card(cond + ' adherence', c.pass + c.fail ? pct(c.adherence.rate) : '–',
           c.pass + c.fail ? '95% CI ' + pct(c.adherence.low) + '–' + pct(c.adherence.high) + ' (' + method(c.adherence) + ') · n=' + c.adherence.n : 'nothing graded');
         k.id = 'card-' + cond;
+        var kc = card(cond + ' constitution adherence', c.pass + c.fail ? pct(c.constitutionAdherence.rate) : '–',
+          c.pass + c.fail ? '95% CI ' + pct(c.constitutionAdherence.low) + '–' + pct(c.constitutionAdherence.high) + ' · ' + c.collateral +
+            ' answers broke another clause' + (c.unconfirmed ? ' · ' + c.unconfirmed + ' unconfirmed claims apart' : '') : 'nothing graded');
+        kc.id = 'card-constitution-' + cond;
       });
       var ids = {}, graderErrors = 0;
       E.rows.forEach(function (r) { ids[r.scenarioId] = 1; if (r.outcome === 'grader_error') graderErrors++; });
@@ -217,6 +222,8 @@
         return (METHODS[m] || m) + ': ' + methods[m]; }).join('. ') + '.';
       provenance();
       comparisons();
+      constitutionTable();
+      brokenClauses();
       var tierKeys = E.tiers.concat([POOLED]);
       groupedRateChart('chart-tiers', 'tier', tierKeys, tierKeys.map(function (t) { return t === POOLED ? 'all tiers' : t; }));
       heatmap();
@@ -231,6 +238,46 @@
     if (R.calibrations.length) calibration();
     conflicts();
     if (R.agreements.length) agreement(R.agreements[0]);
+  }
+
+  // clause adherence beside constitution adherence, per condition, overall and per tier
+  function constitutionTable() {
+    var table = document.getElementById('constitution-table');
+    var head = el('tr');
+    ['condition', 'tier', 'clause adherence', 'constitution adherence', 'broke another clause', 'unconfirmed claims'].forEach(function (h) { head.appendChild(el('th', null, h)); });
+    table.appendChild(head);
+    E.conditions.forEach(function (cond) {
+      [['all', 'all', 'all tiers']].concat(E.tiers.map(function (t) { return ['tier', t, t]; })).forEach(function (k) {
+        var c = cell(k[0], k[1], cond);
+        if (!c || c.pass + c.fail === 0) return;
+        var tr = el('tr', { 'data-condition': cond, 'data-tier': k[1] });
+        [cond, k[2], rateText(c.adherence), rateText(c.constitutionAdherence), String(c.collateral), String(c.unconfirmed)]
+          .forEach(function (v) { tr.appendChild(el('td', null, v)); });
+        table.appendChild(tr);
+      });
+    });
+  }
+
+  // the clauses broken most often over every scenario; a row opens the answers that broke it
+  function brokenClauses() {
+    var broken = (E.broken || []).filter(function (b) { return b.answers.length || b.unconfirmed; }).slice(0, 20);
+    if (!broken.length) return;
+    document.getElementById('panel-broken').hidden = false;
+    var table = document.getElementById('broken-table');
+    var head = el('tr');
+    ['clause', 'tier', 'text'].concat(E.conditions).concat(['as tested', 'in other scenarios', 'unconfirmed']).forEach(function (h) { head.appendChild(el('th', null, h)); });
+    table.appendChild(head);
+    broken.forEach(function (b) {
+      var tr = el('tr', { 'data-clause': b.clauseId });
+      [b.clauseId, b.tier, (b.text || clauseText(b.clauseId)).slice(0, 140)].concat(E.conditions.map(function (c) { return String(b.breaches[c] || 0); }))
+        .concat([String(b.asTested), String(b.collateral), String(b.unconfirmed)]).forEach(function (v) { tr.appendChild(el('td', null, v)); });
+      if (b.answers.length) { tr.style.cursor = 'pointer'; tr.addEventListener('click', function () { drill({ broken: b.clauseId }); }); }
+      table.appendChild(tr);
+    });
+  }
+  function brokeIt(r, clauseId) {
+    var b = (E.broken || []).filter(function (x) { return x.clauseId === clauseId; })[0];
+    return !!b && b.answers.some(function (a) { return a.scenarioId === r.scenarioId && a.condition === r.condition; });
   }
 
   // one winner × loser table per condition; a cell is the higher tier holding against the lower
@@ -470,6 +517,7 @@
     if (state.clause && r.clauseId !== state.clause) return false;
     if (state.kind && r.kind !== state.kind) return false;
     if (state.outcome && r.outcome !== state.outcome) return false;
+    if (state.broken && !brokeIt(r, state.broken)) return false;
     if (state.text) {
       var hay = (r.answer + ' ' + r.reasoning + ' ' + r.scenarioId + ' ' + r.messages.map(function (m) { return m.content; }).join(' ')).toLowerCase();
       if (hay.indexOf(state.text) < 0) return false;
@@ -506,7 +554,8 @@
       (describeFilters() ? ' · ' + describeFilters() : '');
   }
   function describeFilters() {
-    return FILTERS.filter(function (f) { return state[f[0]]; }).map(function (f) { return f[1] + ' = ' + state[f[0]]; }).join(', ');
+    return FILTERS.filter(function (f) { return state[f[0]]; }).map(function (f) { return f[1] + ' = ' + state[f[0]]; })
+      .concat(state.broken ? ['answers that broke ' + state.broken] : []).join(', ');
   }
   function block(parent, title, text) {
     parent.appendChild(el('h3', null, title));
@@ -546,16 +595,29 @@
     var head = el('p');
     head.appendChild(el('span', { 'class': 'badge ' + r.outcome }, r.outcome.replace('_', ' ')));
     if (r.failure) head.appendChild(el('span', { 'class': 'failure', id: 'transcript-failure' }, ' ' + FAILURES[r.failure]));
-    if (r.outcome === 'pass' || r.outcome === 'fail') head.appendChild(document.createTextNode(' score ' + r.score + ' of 5' + (r.refused ? ' · the judge saw a refusal' : '')));
+    if (r.outcome === 'pass' || r.outcome === 'fail') head.appendChild(document.createTextNode(' score ' + r.score + ' of 5' + (REFUSALS[r.refusal] ? ' · ' + REFUSALS[r.refusal] : '')));
     if (r.outcome === 'grader_error') head.appendChild(document.createTextNode(' the judge\u2019s answer could not be used; counted neither pass nor fail'));
     v.appendChild(head);
     if (r.reasoning) block(v, 'judge reasoning', r.reasoning);
+    if (r.collateral && r.collateral.length) {
+      v.appendChild(el('h3', null, 'other clauses this answer breaks'));
+      var ul = el('ul', { id: 'transcript-collateral' });
+      r.collateral.forEach(function (c) {
+        var li = el('li', { 'class': 'collateral ' + c.status });
+        li.appendChild(el('b', null, c.clauseId + ' (' + c.tier + ') · ' + (c.status === 'confirmed' ? 'confirmed, counts against constitution adherence'
+          : c.status === 'unsupported' ? 'not counted: the quote is not in the answer' : 'not counted: not confirmed')));
+        li.appendChild(el('div', null, clauseText(c.clauseId)));
+        li.appendChild(el('pre', null, '“' + c.quote + '”' + (c.note ? '\n' + c.note : '')));
+        ul.appendChild(li);
+      });
+      v.appendChild(ul);
+    }
     if (r.error) block(v, 'error', r.error);
     if (r.judgeAnswer) block(v, 'judge answer as given', r.judgeAnswer);
     t.appendChild(v);
   }
   function drill(filters) {
-    ['tier', 'clause', 'kind', 'condition', 'outcome'].forEach(function (k) { state[k] = filters[k] || ''; });
+    ['tier', 'clause', 'kind', 'condition', 'outcome', 'broken'].forEach(function (k) { state[k] = filters[k] || ''; });
     state.selected = -1;
     showTab('scenarios');
     renderRows();

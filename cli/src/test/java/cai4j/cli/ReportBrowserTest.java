@@ -141,6 +141,17 @@ class ReportBrowserTest {
             browser.clickElement("#rows tbody tr");
             assertThat(browser.eval("document.getElementById('transcript').textContent").asText()).contains("must win: clause c-").contains("must yield: clause c-");
 
+            // constitution adherence beside clause adherence, and the most broken clause opens the answers that broke it
+            browser.eval("window.cai4jReport.showTab('overview')");
+            assertThat(browser.eval("document.querySelector('#constitution-table tr[data-condition=\"prompted\"][data-tier=\"all\"]').textContent").asText())
+                    .matches("(?s)promptedall tiers.*%.*\\(\\d+/\\d+\\).*%.*\\(\\d+/\\d+\\)\\d+\\d+");
+            String top = browser.eval("document.querySelector('#broken-table tr[data-clause]').getAttribute('data-clause')").asText();
+            long brokeTop = w.verdicts().stream().filter(v -> (v.grade() == cai4j.evals.Grade.FAIL && v.failure() != cai4j.evals.Failure.OVER_REFUSAL && v.clauseId().equals(top))
+                    || (v.grade() != cai4j.evals.Grade.GRADER_ERROR && v.collateral().stream().anyMatch(c -> c.confirmed() && c.clauseId().equals(top)))).count();
+            browser.clickElement("#broken-table tr[data-clause='" + top + "']");
+            assertThat(browser.eval("window.cai4jReport.state.broken").asText()).isEqualTo(top);
+            assertThat(browser.eval("document.querySelectorAll('#rows tbody tr').length").asInt()).isEqualTo((int) brokeTop);
+
             List<String> errors = new ArrayList<>(browser.errors());
             assertThat(errors).as("console errors, exceptions and dialogs").isEmpty();
         }
