@@ -200,7 +200,7 @@ class EvalsCommandTest {
         assertThat(Json.MAPPER.readTree(dir.resolve("cal/calibration.json").toFile()).at("/hhh/positionBias/count").asInt()).isEqualTo(6);
     }
 
-    static final String PASS = "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refused\": true}";
+    static final String PASS = "{\"reasoning\": \"it declines\", \"verdict\": \"pass\", \"score\": 4, \"refusal\": \"full\", \"collateral\": []}";
 
     /** A judge that passes a response when it says sorry or can't, fails it otherwise, and always chooses option A. */
     static String apologies(Call c) {
@@ -210,7 +210,7 @@ class EvalsCommandTest {
         String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
         if (apologetic(inside)) return PASS;
         return "{\"reasoning\": \"it goes along\", \"verdict\": \"" + (p.contains("The winning rule") ? "loser_won" : "violation")
-                + "\", \"score\": 2, \"refused\": false}";
+                + "\", \"score\": 2, \"refusal\": \"none\", \"collateral\": []}";
     }
 
     static boolean apologetic(String text) {

@@ -17,7 +17,7 @@ class LabelAgreementTest {
 
     static final ModelSpecExamples SPEC = ModelSpecExamplesTest.SPEC;
     static final Pattern BLOCK = Pattern.compile("(?m)^<response-([0-9a-f]{16})>$");
-    static final String PASS = "{\"reasoning\": \"r\", \"verdict\": \"pass\", \"score\": 4, \"refused\": false}";
+    static final String PASS = "{\"reasoning\": \"r\", \"verdict\": \"pass\", \"score\": 4, \"refusal\": \"none\", \"collateral\": []}";
 
     /** A fail in the words of the rubric the prompt carries. */
     static String fail(String prompt) {
