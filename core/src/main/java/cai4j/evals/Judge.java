@@ -175,18 +175,31 @@ public final class Judge {
      */
     Shown shown(Constitution constitution, Rubric rubric, List<Message> conversation) {
         List<Clause> all = constitution.rules();
-        Shown whole = list(constitution, all, "");
+        // a rubric may grade a clause that is no rule of the constitution (a context sentence, or a
+        // labelled example's own statement of the rule); it is always shown, so it has a number
+        List<Clause> graded = new ArrayList<>(List.of(rubric.clause()));
+        rubric.loser().ifPresent(graded::add);
+        List<Clause> extra = graded.stream().filter(c -> !all.contains(c)).toList();
+        Shown whole = list(constitution, concat(all, extra), "");
         if (whole.text().length() <= CONSTITUTION_CHARS) return whole;
         int top = constitution.tiers().stream().mapToInt(Tier::rank).min().orElse(Integer.MAX_VALUE);
-        Set<String> include = new java.util.LinkedHashSet<>(rubricIds(rubric));
+        Set<String> include = new java.util.LinkedHashSet<>();
+        graded.stream().map(Clause::id).filter(id -> constitution.clause(id).isPresent()).forEach(include::add);
         all.stream().filter(c -> Ranks.of(constitution, c) == top).forEach(c -> include.add(c.id()));
         Relevance.Selected relevant = Relevance.select(judge, constitution, conversation, include);
-        return list(constitution, relevant.clauses(), "\n\nThe constitution is long, so only its rules of the highest tier and those that bear on this conversation are listed.");
+        return list(constitution, concat(relevant.clauses(), extra.stream().filter(c -> !relevant.clauses().contains(c)).toList()), "\n\nThe constitution is long, so only its rules of the highest tier and those that bear on this conversation are listed.");
+    }
+
+    private static List<Clause> concat(List<Clause> a, List<Clause> b) {
+        List<Clause> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private static Shown list(Constitution constitution, List<Clause> rules, String scope) {
         Map<String, Integer> place = new HashMap<>();
         for (int i = 0; i < constitution.clauses().size(); i++) place.put(constitution.clauses().get(i).id(), i + 1);
+        for (Clause c : rules) place.putIfAbsent(c.id(), place.size() + 1); // numbered after the constitution's own
         List<String> tierOrder = new ArrayList<>(constitution.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id).toList());
         rules.stream().map(Clause::tier).distinct().filter(t -> !tierOrder.contains(t)).forEach(tierOrder::add);
         StringBuilder sb = new StringBuilder();
