@@ -97,8 +97,11 @@ public final class Evals {
      * @param judgeSamples k
      * @param conditions   the conditions run, in order
      * @param templates    template name → version: the judge's, and the constitution prompt of the prompted conditions
+     * @param unusableRelevance relevance answers the judge could not use (a constitution too long to show whole
+     *                     is cut to the rules that bear on each conversation; an unusable answer leaves its chunk out)
      */
-    public record RunRecord(String target, String judge, int judgeSamples, List<Condition> conditions, Map<String, String> templates) {
+    public record RunRecord(String target, String judge, int judgeSamples, List<Condition> conditions, Map<String, String> templates,
+                            long unusableRelevance) {
         public RunRecord {
             conditions = List.copyOf(conditions);
             templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
@@ -132,7 +135,8 @@ public final class Evals {
         templates.put("judge", Judge.VERSION);
         templates.putAll(Judge.templates());
         if (options.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
-        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), templates);
+        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), templates,
+                grader.unusableRelevance());
         Json.writeAtomically(files.run(), Json.pretty(record) + "\n");
         try {
             // figures an earlier version wrote here would contradict the report's

@@ -79,6 +79,8 @@ public final class Judge {
     private final LanguageModel judge;
     private final int samples;
     private final double temperature;
+    /** Relevance answers (one per chunk of a long constitution) that could not be used: counted, never fatal. */
+    private final java.util.concurrent.atomic.LongAdder unusableRelevance = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param samples     k answers per response (1 or more)
@@ -92,6 +94,12 @@ public final class Judge {
     }
 
     public LanguageModel model() { return judge; }
+
+    /**
+     * How many relevance answers this judge could not use so far: each left its chunk of a long
+     * constitution out of the rules shown (the top tier and the graded clauses are shown regardless).
+     */
+    public long unusableRelevance() { return unusableRelevance.sum(); }
 
     /**
      * The judge's grade of one answer.
@@ -186,7 +194,7 @@ public final class Judge {
         Set<String> include = new java.util.LinkedHashSet<>();
         graded.stream().map(Clause::id).filter(id -> constitution.clause(id).isPresent()).forEach(include::add);
         all.stream().filter(c -> Ranks.of(constitution, c) == top).forEach(c -> include.add(c.id()));
-        Relevance.Selected relevant = Relevance.select(judge, constitution, conversation, include);
+        Relevance.Selected relevant = Relevance.select(judge, constitution, conversation, include, problem -> unusableRelevance.increment());
         return list(constitution, concat(relevant.clauses(), extra.stream().filter(c -> !relevant.clauses().contains(c)).toList()), "\n\nThe constitution is long, so only its rules of the highest tier and those that bear on this conversation are listed.");
     }
 

@@ -26,7 +26,7 @@ final class LedgerUsage {
     /** Evaluation templates: their version is a bare hash, so the names are looked up. */
     private static final List<String> EVALS_TEMPLATES = List.of(
             "generate-direct", "generate-conflict", "generate-attack", "generate-benign", "pair-conflict", "filter", "filter-conflict", "repair",
-            "judge-direct", "judge-benign", "judge-conflict", "calibrate");
+            "judge-direct", "judge-benign", "judge-conflict", "judge-confirm", "relevance", "calibrate");
 
     static List<StageUsage> read(Path runDir) {
         Path file = runDir.resolve("ledger.db");

@@ -125,6 +125,11 @@ public final class RunLoader {
         int k = runRecord != null ? runRecord.path("judgeSamples").asInt(0) : 0;
         if (k == 0 && !verdicts.isEmpty()) k = Math.max(1, verdicts.getFirst().samples().size());
 
+        long unusableRelevance = runRecord != null ? runRecord.path("unusableRelevance").asLong(0) : 0;
+        if (unusableRelevance > 0) {
+            problems.add(unusableRelevance + " relevance answers could not be used: the judge was shown the constitution's top tier and the "
+                    + "graded clauses without the rules those answers would have selected, so fewer other clauses could be found broken.");
+        }
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
         return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
                 pooled(rows, tiers), comparisons(rows, conditions, tiers),

@@ -102,7 +102,7 @@ class EvalsPipelineTest {
                 "refusal", "reasoning", "error", "samples", "collateral");
         assertThat(fields(run.resolve("evals/rejected.jsonl"))).containsExactly("stage", "clauseId", "kind", "scenarioId", "reason");
         JsonNode top = Json.MAPPER.readTree(run.resolve("evals/run.json").toFile());
-        assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates");
+        assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates", "unusableRelevance");
         assertThat(Files.exists(run.resolve("evals/summary.json"))).as("figures have one home: the report").isFalse();
     }
 

@@ -46,6 +46,25 @@ class WholeConstitutionJudgeTest {
     }
 
     @Test
+    void unusableRelevanceAnswersAreCountedAndTheJudgeStillGradesWithTheTopTierAndTheGradedClause() {
+        Constitution spec = Compiler.compile(Path.of("corpus/openai-model-spec-2025-12-18.md"));
+        int top = spec.tiers().stream().mapToInt(Tier::rank).min().orElseThrow();
+        Clause tested = spec.rules().stream().filter(c -> Ranks.of(spec, c) > top).findFirst().orElseThrow();
+        ScriptedModel model = new ScriptedModel("test:judge", r -> {
+            String p = ScriptedModel.lastUser(r);
+            return p.contains("Rules, numbered:") ? "no idea" : RubricJudge.verdict(p, false);
+        });
+        Judge judge = new Judge(model, 1, 0);
+        Scenario s = new Scenario("m-2", List.of(tested.id()), ScenarioKind.DIRECT, "", "Hi", List.of(Message.user("Hi")), "", "", "test:gen", "v");
+        Verdict v = judge.grade(spec, s, new Response("m-2", Condition.BARE, "", "t", false, s.messages(), "Hello.", "stop", Usage.NONE));
+        long relevanceCalls = model.requests.stream().filter(r -> r.template().equals(Relevance.TEMPLATE.version())).count();
+        assertThat(judge.unusableRelevance()).isEqualTo(relevanceCalls).isGreaterThan(1);
+        assertThat(v.grade()).isEqualTo(Grade.PASS);
+        String system = model.requests.getLast().messages().getFirst().content();
+        assertThat(system).contains(tested.text().strip().replaceAll("\\s+", " "));
+    }
+
+    @Test
     void aShortConstitutionIsShownWholeInTierOrderWithNoRelevanceCall() {
         Constitution c = ScriptedModel.constitution();
         ScriptedModel judge = new ScriptedModel("test:judge", r -> RubricJudge.verdict(ScriptedModel.lastUser(r), false));

@@ -189,7 +189,7 @@ public final class SyntheticRun {
         Json.writeLines(run.resolve("evals/responses.jsonl"), responses);
         Json.writeLines(run.resolve("evals/verdicts.jsonl"), verdicts);
         Json.writeAtomically(run.resolve("evals/run.json"), Json.pretty(new Evals.RunRecord(TARGET, JUDGE, 1, conditions,
-                Map.of("judge", Judge.VERSION, "judge-direct", Judge.templates().get("judge-direct"), "constitution-prompt", "constitution-prompt@2"))) + "\n");
+                Map.of("judge", Judge.VERSION, "judge-direct", Judge.templates().get("judge-direct"), "constitution-prompt", "constitution-prompt@2"), 0)) + "\n");
         // the judge also wrote the scenarios: the report must say so
         Json.writeAtomically(run.resolve("evals/generation.json"), Json.pretty(new Evals.GenerateReport(JUDGE, JUDGE, clauses.size(),
                 scenarios.size(), Map.of(), Map.of("generate-direct", "gen-v1", "filter", "filter-v1"))) + "\n");
