@@ -225,9 +225,29 @@ class RunLoaderTest {
                 .contains("training data: sft 12 prefs 40").contains("judge calibration")
                 .contains("judge vs Model Spec labels: agrees 78.3% [").contains("false pass 12/44, false fail 8/48, 4 grader errors");
         assertThat(text.lines().filter(l -> l.strip().startsWith("prompted")).findFirst().orElseThrow()).matches(".*adherence \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
+        assertThat(text.lines().filter(l -> l.strip().startsWith("prompted")).findFirst().orElseThrow())
+                .matches(".*adherence \\d+\\.\\d% \\[.*\\] \\(\\d+/\\d+\\)  constitution \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
+        assertThat(text).containsPattern("tier safe: adherence .* constitution ").containsPattern("most broken clauses: c-\\d \\d+ \\(\\d+ as tested, \\d+ in other scenarios\\)");
         assertThat(text).contains("prompted - bare: ").contains("McNemar p = ").contains("warning: self-judging: The judge " + SyntheticRun.JUDGE);
         assertThat(text.lines().filter(l -> l.strip().startsWith("all "))).as("no pooled line").isEmpty();
         assertThat(text).containsPattern("higher tier held in conflicts: bare \\d+% \\(\\d+/\\d+\\); prompted \\d+% \\(\\d+/\\d+\\); attacked");
+    }
+
+    @Test
+    void constitutionAdherenceCountsPassesWithoutAConfirmedBreachOfAnotherClause() {
+        SyntheticRun.Written w = SyntheticRun.write(run);
+        RunReport r = RunLoader.load(run);
+        for (Condition c : Condition.values()) {
+            List<Verdict> vs = w.verdicts().stream().filter(v -> v.condition() == c && v.grade() != Grade.GRADER_ERROR).toList();
+            if (vs.isEmpty()) continue;
+            Cell cell = r.evals().overall(c.json());
+            assertThat(cell.constitutionAdherence().count()).isEqualTo((int) vs.stream().filter(Verdict::keptConstitution).count());
+            assertThat(cell.constitutionAdherence().n()).isEqualTo(vs.size());
+            assertThat(cell.constitutionAdherence().rate()).isLessThanOrEqualTo(cell.adherence().rate());
+            assertThat(cell.unconfirmed()).isEqualTo((int) vs.stream().filter(v -> !v.collateral().isEmpty()
+                    && v.collateral().stream().noneMatch(cai4j.evals.Collateral::confirmed)).count());
+        }
+        assertThat(r.evals().broken()).isSortedAccordingTo(java.util.Comparator.comparingInt(BrokenClause::total).reversed());
     }
 
     @Test
