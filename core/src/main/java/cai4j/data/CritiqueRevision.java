@@ -1,5 +1,8 @@
 package cai4j.data;
 
+import cai4j.constitution.Clause;
+import cai4j.constitution.Constitution;
+import cai4j.evals.Ranks;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
@@ -11,8 +14,10 @@ import java.util.Random;
 
 /**
  * Supervised Constitutional AI (SL-CAI): the target answers a prompt without the constitution; the
- * generator critiques that answer under a principle sampled from the clauses and rewrites it; K
- * rounds, a fresh principle each round (the paper used four). Few-shot dialogues, when given, come
+ * generator critiques that answer under a principle drawn from the clauses the prompt touches and
+ * rewrites it; K rounds, a fresh principle each round (the paper used four). The critique request
+ * states the tiers in order, the relevant principles with their tiers and, for a conflict scenario,
+ * which clause wins; the revision request repeats the order. Few-shot dialogues, when given, come
  * first in the generator's conversation, as in the paper and in Hugging Face's recipe.
  */
 public final class CritiqueRevision {
@@ -40,25 +45,35 @@ public final class CritiqueRevision {
 
     /** The target's first answer: the prompt as given, nothing added. */
     public static final Template INITIAL = new Template("sft-initial", "{{conversation}}");
-    /** The critique request is the principle's own text, as a user turn after the answer. */
-    public static final Template CRITIQUE = new Template("sft-critique", "{{request}}");
+    /** The critique request: the order, then the principle's own request, as a user turn after the answer. */
+    public static final Template CRITIQUE = new Template("sft-critique", """
+            {{order}}
+
+            The principle for this critique ({{place}}): "{{clause}}"
+            {{request}}{{higher}}""");
     /** The revision request, asking for the rewritten answer alone so it can be trained on as is. */
     public static final Template REVISION = new Template("sft-revision", """
             {{request}}
 
+            Keep to the order of the tiers ({{chain}}): where this principle pulls against one of a higher tier, follow the higher one. \
             Reply with the rewritten response only, without any preface or commentary.""");
+    static final String HIGHER = "\nDo not ask for a change that would break a principle of a higher tier listed above.";
 
     private final LanguageModel target;
     private final LanguageModel generator;
-    private final List<Principle> principles;
+    private final Constitution constitution;
+    private final Relevant.Finder relevance;
     private final Settings settings;
     private final Tally tally;
 
-    public CritiqueRevision(LanguageModel target, LanguageModel generator, List<Principle> principles, Settings settings, Tally tally) {
-        if (principles.isEmpty()) throw new cai4j.InputError("The constitution has no clauses to critique against.");
+    /** @param relevance finds the clauses a prompt touches, which its critiques are drawn from */
+    public CritiqueRevision(LanguageModel target, LanguageModel generator, Constitution constitution, Relevant.Finder relevance,
+                            Settings settings, Tally tally) {
+        if (Principle.of(constitution).isEmpty()) throw new cai4j.InputError("The constitution has no clauses to critique against.");
         this.target = target;
         this.generator = generator;
-        this.principles = List.copyOf(principles);
+        this.constitution = constitution;
+        this.relevance = relevance;
         this.settings = settings;
         this.tally = tally;
     }
@@ -73,6 +88,12 @@ public final class CritiqueRevision {
 
     /** Critiques and revises the answer to one prompt; empty when the model gave nothing to train on. */
     public List<SftRecord> run(Prompt prompt) {
+        Relevant relevant = relevance.find(prompt);
+        if (relevant.isEmpty()) {
+            // a critique under a principle the conversation never raises teaches nothing
+            tally.reject("no relevant principle");
+            return List.of();
+        }
         Completion init = tally.count(target.complete(
                 Requests.of(prompt.messages(), INITIAL, settings.temperature(), settings.maxTokens())));
         String initial = init.text().strip();
@@ -80,7 +101,8 @@ public final class CritiqueRevision {
             tally.reject("empty initial response");
             return List.of();
         }
-        List<Principle> chosen = choose(prompt.id());
+        List<Principle> chosen = choose(relevant, prompt.id());
+        String order = Order.of(constitution, relevant, prompt);
         String current = initial;
         List<SftRecord.Round> rounds = new ArrayList<>();
         for (int r = 0; r < settings.rounds(); r++) {
@@ -91,19 +113,23 @@ public final class CritiqueRevision {
             conversation.addAll(settings.fewShot().messages());
             conversation.addAll(prompt.messages().stream().filter(m -> !m.role().equals("system")).toList());
             conversation.add(Message.assistant(current));
-            String critiqueRequest = CRITIQUE.render(Map.of("request", p.critique()));
+            int rank = Ranks.of(constitution, p.clause());
+            boolean higher = relevant.clauses().stream().anyMatch(cl -> Ranks.of(constitution, cl) < rank);
+            String critiqueRequest = CRITIQUE.render(Map.of("order", order, "place", Ranks.describe(constitution, p.clause()),
+                    "clause", p.clause().text().strip(), "request", p.critique(), "higher", higher ? HIGHER : ""));
             conversation.add(Message.user(critiqueRequest));
             String critique = tally.count(generator.complete(
                     Requests.of(conversation, CRITIQUE, settings.temperature(), settings.maxTokens()))).text().strip();
             conversation.add(Message.assistant(critique));
-            conversation.add(Message.user(REVISION.render(Map.of("request", p.revision()))));
+            String revisionRequest = REVISION.render(Map.of("request", p.revision(), "chain", Ranks.chain(constitution)));
+            conversation.add(Message.user(revisionRequest));
             String revision = clean(tally.count(generator.complete(
                     Requests.of(conversation, REVISION, settings.temperature(), settings.maxTokens()))).text());
             if (revision.isEmpty()) {
                 tally.reject("empty revision");
                 return List.of();
             }
-            rounds.add(new SftRecord.Round(r + 1, p.clauseId(), p.critique(), critique, p.revision(), revision));
+            rounds.add(new SftRecord.Round(r + 1, p.clauseId(), critiqueRequest, critique, revisionRequest, revision));
             current = revision;
         }
         SftRecord.Round last = rounds.getLast();
@@ -114,21 +140,26 @@ public final class CritiqueRevision {
         return List.of(new SftRecord(prompt.id(), prompt.origin(), prompt.messages(), prompt.lastUserText(), initial,
                 last.criticPrompt(), last.criticResponse(), last.revisionPrompt(), last.revisionResponse(),
                 revised, revised, with(prompt.messages(), initial), rounds,
-                rounds.stream().map(SftRecord.Round::clauseId).toList(), models));
+                rounds.stream().map(SftRecord.Round::clauseId).toList(),
+                chosen.stream().map(p -> relevant.ref(constitution, p.clause())).toList(), models));
     }
 
     /**
-     * The principles of each round: drawn without replacement while there are enough, from a
-     * generator seeded by the prompt, so the same prompt gets the same principles on a rerun.
+     * The principles of each round, from the relevant clauses: tiers highest first, one clause of
+     * each in turn (random within a tier, from a generator seeded by the prompt, so the same prompt
+     * gets the same principles on a rerun), starting over when every one has had its round.
      */
-    List<Principle> choose(String promptId) {
+    List<Principle> choose(Relevant relevant, String promptId) {
         Random rnd = new Random(settings.seed() * 31 + promptId.hashCode());
-        List<Principle> out = new ArrayList<>();
-        List<Principle> pool = new ArrayList<>();
-        for (int r = 0; r < settings.rounds(); r++) {
-            if (pool.isEmpty()) pool.addAll(principles);
-            out.add(pool.remove(rnd.nextInt(pool.size())));
+        Map<Integer, List<Principle>> byRank = new java.util.TreeMap<>();
+        for (Clause c : relevant.clauses()) byRank.computeIfAbsent(Ranks.of(constitution, c), k -> new ArrayList<>()).add(Principle.of(c));
+        byRank.values().forEach(l -> java.util.Collections.shuffle(l, rnd));
+        List<Principle> cycle = new ArrayList<>();
+        for (int i = 0; cycle.size() < relevant.clauses().size(); i++) {
+            for (List<Principle> tier : byRank.values()) if (i < tier.size()) cycle.add(tier.get(i));
         }
+        List<Principle> out = new ArrayList<>();
+        for (int r = 0; r < settings.rounds(); r++) out.add(cycle.get(r % cycle.size()));
         return out;
     }
 

@@ -22,6 +22,8 @@ import java.util.Map;
  * @param skippedLines prompt-file lines left out with --skip-bad
  * @param rejected     items or records left out, by reason
  * @param principles   clause or principle id → how often it was used
+ * @param counts       what else happened, by name, that is not a rejection: relevance answers that
+ *                     could not be used, how preference labels were made and which tier decided them
  * @param usage        tokens over all calls (replayed calls count their stored usage)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -37,7 +39,12 @@ public record DataMeta(
         List<String> skippedLines,
         Map<String, Integer> rejected,
         Map<String, Integer> principles,
+        Map<String, Integer> counts,
         Usage usage) {
+    public DataMeta {
+        counts = counts == null ? Map.of() : counts; // meta files written before counts were kept
+    }
+
 
     public record ConstitutionRef(String title, String source, String sha256) {
         public static ConstitutionRef of(Constitution c) {

@@ -78,7 +78,7 @@ public final class DataRun {
             Json.writeLines(out, all);
             DataMeta meta = new DataMeta(plan.kind().fileName(), plan.constitution(), plan.models(), plan.templates(),
                     plan.inputs(), plan.settings(), items.size(), all.size(), plan.skippedLines(), tally.rejected(),
-                    tally.principles(), tally.usage());
+                    tally.principles(), tally.counts(), tally.usage());
             Json.writeAtomically(metaFile(runDir, plan.kind()), Json.pretty(meta) + "\n");
             Files.deleteIfExists(part);
             return new Result(out, meta);

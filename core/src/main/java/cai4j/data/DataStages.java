@@ -68,7 +68,7 @@ public final class DataStages {
     public static DataRun.Result sft(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel generator,
                                      CritiqueRevision.Settings s, StageProgress progress) {
         Tally tally = new Tally();
-        CritiqueRevision stage = new CritiqueRevision(target, generator, Principle.of(c), s, tally);
+        CritiqueRevision stage = new CritiqueRevision(target, generator, c, Relevant.by(generator, c, tally), s, tally);
         Map<String, String> inputs = inputs(prompts);
         inputs.put("few_shot", s.fewShot().source());
         if (!s.fewShot().sha256().isEmpty()) inputs.put("few_shot_sha256", s.fewShot().sha256());
@@ -81,11 +81,17 @@ public final class DataStages {
     public static DataRun.Result prefs(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel judge,
                                        List<FeedbackPrinciple> principles, FeedbackLabeling.Settings s, StageProgress progress) {
         Tally tally = new Tally();
-        FeedbackLabeling stage = new FeedbackLabeling(target, judge, principles, s, tally);
-        DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), FeedbackLabeling.templates(), inputs(prompts),
+        FeedbackLabeling stage = new FeedbackLabeling(target, judge, c, principles, Relevant.by(judge, c, tally), s, tally);
+        Map<String, String> inputs = inputs(prompts);
+        inputs.put("few_shot_comparisons", s.fewShot().source());
+        if (!s.fewShot().sha256().isEmpty()) inputs.put("few_shot_comparisons_sha256", s.fewShot().sha256());
+        DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), FeedbackLabeling.templates(), inputs,
                 settings("samples", s.samples(), "principles_per_pair", s.principles(), "principles_available", principles.size(),
+                        "principles_from", principles.stream().anyMatch(FeedbackPrinciple::fromClause) ? "relevant clauses" : "given questions",
                         "mode", s.mode().name().toLowerCase(java.util.Locale.ROOT), "seed", s.seed(), "temperature", s.temperature(),
-                        "max_tokens", s.maxTokens(), "clamp", List.of(FeedbackLabeling.CLAMP_LOW, FeedbackLabeling.CLAMP_HIGH)), prompts);
+                        "max_tokens", s.maxTokens(), "clamp", List.of(FeedbackLabeling.CLAMP_LOW, FeedbackLabeling.CLAMP_HIGH),
+                        "min_option_mass", s.minMass(), "tie_margin", s.tieMargin(), "aggregation", "tier-first",
+                        "few_shot_comparisons", s.fewShot().examples().size()), prompts);
         return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
     }
 

@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A clause as the critique–revision loop and the feedback model use it.
+ * A clause as the critique–revision loop uses it.
  *
- * @param clauseId  the clause it comes from
- * @param text      the clause text
+ * @param clause    the clause it comes from (its id, tier and text)
  * @param critique  the critique request (the constitution's own, or written from the clause)
  * @param revision  the revision request (likewise)
  */
-public record Principle(String clauseId, String text, String critique, String revision) {
+public record Principle(Clause clause, String critique, String revision) {
 
     /** Used when a clause has no critique request of its own. */
     public static final Template CRITIQUE_FROM_CLAUSE = new Template("critique-from-clause", """
@@ -36,7 +35,11 @@ public record Principle(String clauseId, String text, String critique, String re
         String revision = strip(c.revision());
         if (critique.isEmpty()) critique = CRITIQUE_FROM_CLAUSE.render(Map.of("clause", c.text()));
         if (revision.isEmpty()) revision = REVISION_FROM_CLAUSE.render(Map.of("clause", c.text()));
-        return new Principle(c.id(), c.text(), critique, revision);
+        return new Principle(c, critique, revision);
+    }
+
+    public String clauseId() {
+        return clause.id();
     }
 
     /**

@@ -92,7 +92,10 @@ public final class PromptFile {
         }
 
         void add(int line, List<Message> messages) {
-            Prompt p = Prompt.of(messages, fileName + ":" + line);
+            add(Prompt.of(messages, fileName + ":" + line));
+        }
+
+        void add(Prompt p) {
             if (ids.add(p.id())) prompts.add(p);
             else duplicates++;
         }
@@ -116,7 +119,7 @@ public final class PromptFile {
                 } catch (JsonProcessingException e) {
                     throw new BadLine("not valid JSON (" + e.getOriginalMessage() + ")");
                 }
-                c.add(i + 1, fromJson(node));
+                c.add(tested(node, Prompt.of(fromJson(node), c.fileName + ":" + (i + 1))));
             } catch (BadLine e) {
                 c.bad(i + 1, e.getMessage());
             }
@@ -154,6 +157,18 @@ public final class PromptFile {
             throw new BadLine("expected a string \"prompt\" or an array \"messages\"");
         }
         return check(messages);
+    }
+
+    /**
+     * An evaluation scenario names the clauses it tests ({@code clauseIds}, and for a conflict its
+     * {@code winner} and {@code loser}): they are relevant to the prompt whatever else is.
+     */
+    private static Prompt tested(JsonNode node, Prompt p) {
+        JsonNode ids = node.get("clauseIds");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) return p;
+        List<String> clauses = new ArrayList<>();
+        for (JsonNode id : ids) if (id.isTextual() && !id.asText().isBlank()) clauses.add(id.asText());
+        return p.testing(clauses, node.path("winner").asText(""), node.path("loser").asText(""));
     }
 
     /** Plain text is one user message; text in the transcript format is split into its turns. */

@@ -25,6 +25,7 @@ import java.util.Map;
  * @param rejected         prompt + initial answer
  * @param rounds           each critique–revision round
  * @param clauseIds        the clause of each round, in order
+ * @param principles       the clause of each round with its tier and why it applies to the prompt
  * @param models           role → model spec
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -43,6 +44,7 @@ public record SftRecord(
         List<Message> rejected,
         List<Round> rounds,
         List<String> clauseIds,
+        List<PrincipleRef> principles,
         Map<String, String> models) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -8,14 +8,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counts kept while a stage runs on many threads: rejections by reason, principles used, tokens. */
+/** Counts kept while a stage runs on many threads: rejections by reason, principles used, other events, tokens. */
 public final class Tally {
     private final Map<String, AtomicInteger> rejected = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> principles = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final LongAdder input = new LongAdder(), output = new LongAdder(), cached = new LongAdder(), calls = new LongAdder();
 
     public void reject(String reason) {
         rejected.computeIfAbsent(reason, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** Counts something that is not a rejection, e.g. how a label was made. */
+    public void note(String what) {
+        counts.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** A model answer that could not be used and cost only its own part (not the record). */
+    public void unusable(String what) {
+        note(what + " unusable");
     }
 
     public void used(String principleId) {
@@ -37,6 +48,10 @@ public final class Tally {
 
     public Map<String, Integer> principles() {
         return sorted(principles);
+    }
+
+    public Map<String, Integer> counts() {
+        return sorted(counts);
     }
 
     public Usage usage() {

@@ -42,7 +42,8 @@ public final class Calibration {
      * @param correct 'A' or 'B'
      */
     public record Item(String head, String a, String b, String tail, char correct) {
-        String prompt(boolean swapped) {
+        /** The comparison as the model is asked it, with the options in the given order. */
+        public String prompt(boolean swapped) {
             return head + " (A) [[[" + (swapped ? b : a) + "]]]\n (B) [[[" + (swapped ? a : b) + "]]]" + tail;
         }
 

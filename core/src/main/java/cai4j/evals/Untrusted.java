@@ -8,22 +8,23 @@ import java.util.stream.Collectors;
  * Puts model-written text (a target's answer, a generated conversation) into a judge's prompt so
  * that it cannot pose as the prompt. Two locks: the markers carry a nonce derived from the
  * content itself (a text cannot contain the hash of itself), and &, < and > are escaped, so the
- * text cannot contain any closing marker at all.
+ * text cannot contain any closing marker at all. The judge, the scenario filter and the feedback
+ * model of the data stages all put untrusted text in their prompts this way.
  */
-final class Untrusted {
+public final class Untrusted {
     private Untrusted() {}
 
-    static String escape(String text) {
+    public static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** A 16-hex-digit nonce from everything that will sit between the markers. */
-    static String nonce(String... parts) {
+    public static String nonce(String... parts) {
         return Template.sha256("nonce\n" + String.join("\n\u0000", parts)).substring(0, 16);
     }
 
     /** The conversation as escaped text, one block per turn. */
-    static String conversation(List<Message> messages) {
+    public static String conversation(List<Message> messages) {
         return messages.stream()
                 .map(m -> "[" + m.role() + "]\n" + escape(m.content()))
                 .collect(Collectors.joining("\n\n"));

@@ -60,7 +60,7 @@ public record RunData(Path runDir, Map<Kind, List<Row>> rows, Map<Kind, DataMeta
                 for (PreferenceRecord r : Json.readLines(f, PreferenceRecord.class)) {
                     String group = cai4j.data.Hash.short16(Json.write(r.prompt()));
                     out.add(new Row(r.id(), "prefs", group, r.prompt(), r.chosen(), tail(r.chosen(), r.prompt()), tail(r.rejected(), r.prompt()),
-                            r.softLabel(), r.principles(), r.models().getOrDefault("target", "")));
+                            r.softLabel(), r.principleIds(), r.models().getOrDefault("target", "")));
                 }
             }
             case DISTILL -> {

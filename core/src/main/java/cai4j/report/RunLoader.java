@@ -355,8 +355,10 @@ public final class RunLoader {
                     List<Message> rejected = list(r.rejected());
                     String agreement = r.agreement() == null ? "" : String.format(Locale.ROOT, ", orders agree %.0f%%", 100 * r.agreement());
                     examples.add(new DataSet.Example(r.id(), list(r.chosen()), rejected.isEmpty() ? "" : rejected.getLast().content(),
-                            String.format(Locale.ROOT, "soft label %.3f (%s%s); principles %s", r.softLabel(), text(r.method()), agreement,
-                                    String.join(", ", list(r.principles())))));
+                            String.format(Locale.ROOT, "soft label %.3f (%s%s); %s; principles %s", r.softLabel(), text(r.method()), agreement,
+                                    r.tie() ? "a tie" : text(r.decidingTier()).isEmpty() ? "decided" : "decided by tier " + r.decidingTier(),
+                                    String.join(", ", list(r.principles()).stream()
+                                            .map(p -> p.tier().isEmpty() ? p.id() : p.id() + " (" + p.tier() + ")").toList()))));
                 }
             }
             case DISTILL -> {
