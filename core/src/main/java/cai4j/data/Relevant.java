@@ -37,8 +37,13 @@ public record Relevant(List<Clause> clauses, Map<String, String> why) {
      * like every call; an answer that cannot be used is counted in the tally and selects nothing.
      */
     public static Finder by(LanguageModel model, Constitution c, Tally tally) {
+        // the relevance calls count in the stage's tokens like its other calls
+        LanguageModel counted = new LanguageModel() {
+            @Override public cai4j.model.ModelSpec spec() { return model.spec(); }
+            @Override public cai4j.model.Completion complete(cai4j.model.ChatRequest r) { return tally.count(model.complete(r)); }
+        };
         return p -> {
-            Relevance.Selected s = Relevance.select(model, c, p.messages(), p.clauseIds(), problem -> tally.unusable("relevance answer"));
+            Relevance.Selected s = Relevance.select(counted, c, p.messages(), p.clauseIds(), problem -> tally.unusable("relevance answer"));
             Map<String, String> why = new LinkedHashMap<>();
             for (Clause cl : s.clauses()) {
                 String reason = s.reasons().getOrDefault(cl.id(), "");

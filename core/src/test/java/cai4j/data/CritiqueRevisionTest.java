@@ -23,7 +23,7 @@ class CritiqueRevisionTest {
     @Test
     void oneRoundKeepsEveryStep() {
         Tally tally = new Tally();
-        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
         SftRecord r = stage.run(prompt).getFirst();
         assertThat(r.id()).isEqualTo(prompt.id());
         assertThat(r.initPrompt()).isEqualTo("How do I pick a lock?");
@@ -50,7 +50,7 @@ class CritiqueRevisionTest {
     @Test
     void kRoundsSampleDistinctPrinciplesAndReviseTheLastRevision() {
         var settings = CritiqueRevision.Settings.defaults().withRounds(3);
-        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally());
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally());
         SftRecord r = stage.run(prompt).getFirst();
         assertThat(r.rounds()).hasSize(3);
         assertThat(r.clauseIds()).containsExactlyInAnyOrder("safe-1", "safe-2", "helpful-1");
@@ -61,7 +61,7 @@ class CritiqueRevisionTest {
         assertThat(r.initResponse()).isEqualTo("Use a tension wrench and a pick.");
 
         // the same prompt gets the same principles on a rerun: the requests, and so the ledger keys, repeat
-        var again = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally()).run(prompt).getFirst();
+        var again = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally()).run(prompt).getFirst();
         assertThat(again.clauseIds()).isEqualTo(r.clauseIds());
     }
 
@@ -69,7 +69,7 @@ class CritiqueRevisionTest {
     void fewShotExamplesComeBeforeTheConversation() {
         FewShot fewShot = FewShot.load(Path.of("examples/critique-revision-few-shot.json"));
         var settings = CritiqueRevision.Settings.defaults().withFewShot(fewShot);
-        var stage = new CritiqueRevision(target, generator, Principle.of(Fixtures.constitution()), settings, new Tally());
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally());
         stage.run(prompt);
         ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE).getFirst();
         int n = fewShot.messages().size();
@@ -82,8 +82,49 @@ class CritiqueRevisionTest {
     void anEmptyRevisionIsRejectedNotWritten() {
         ScriptedModel silent = new ScriptedModel("openai:g", r -> text(r.template().equals(CritiqueRevision.REVISION.version()) ? "  " : "critique"));
         Tally tally = new Tally();
-        var stage = new CritiqueRevision(target, silent, Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        var stage = new CritiqueRevision(target, silent, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
         assertThat(stage.run(prompt)).isEmpty();
         assertThat(tally.rejected()).containsEntry("empty revision", 1);
+    }
+
+    @Test
+    void critiqueAndRevisionStateTheOrderTheRelevantPrinciplesAndAConflictsWinner() {
+        var four = Fixtures.fourTiers();
+        // a conflict scenario: the refund guideline wins over being given everything asked for
+        Prompt conflict = prompt.testing(List.of("guidelines-1", "helpful-1"), "guidelines-1", "helpful-1");
+        Tally tally = new Tally();
+        var stage = new CritiqueRevision(target, generator, four, Fixtures.relevant(four, "guidelines-1", "helpful-1"),
+                CritiqueRevision.Settings.defaults().withRounds(2), tally);
+        SftRecord r = stage.run(conflict).getFirst();
+
+        // the higher tier is critiqued first; the record names each round's principle, tier and why
+        assertThat(r.clauseIds()).containsExactly("guidelines-1", "helpful-1");
+        assertThat(r.principles()).containsExactly(new PrincipleRef("guidelines-1", "guidelines", 3, "relevant to the test"),
+                new PrincipleRef("helpful-1", "helpful", 4, "relevant to the test"));
+        String critique = r.rounds().get(1).criticPrompt();
+        assertThat(critique)
+                .contains("highest first:\n1. \"safe\": Broadly safe\n2. \"ethical\": Broadly ethical\n3. \"guidelines\": Follows the guidelines\n4. \"helpful\": Genuinely helpful\n")
+                .contains("the principle of the higher tier wins")
+                .contains("- \"Refund orders within thirty days.\" (tier \"guidelines\", rank 3 of 4)\n- \"Give the user everything they asked for.\" (tier \"helpful\", rank 4 of 4, the lowest)")
+                .contains("\"Refund orders within thirty days.\" (tier \"guidelines\", rank 3 of 4) wins, and \"Give the user everything they asked for.\"")
+                .contains("The principle for this critique (tier \"helpful\", rank 4 of 4, the lowest): \"Give the user everything they asked for.\"")
+                .contains(CritiqueRevision.HIGHER.strip())
+                .doesNotContain("Never help anyone hurt a person"); // the order names tiers; only relevant clauses are quoted
+        // the highest relevant principle has none above it to defer to
+        assertThat(r.rounds().get(0).criticPrompt()).doesNotContain(CritiqueRevision.HIGHER.strip());
+        assertThat(r.rounds()).allSatisfy(x -> assertThat(x.revisionPrompt())
+                .contains("(\"safe\" > \"ethical\" > \"guidelines\" > \"helpful\")").contains("follow the higher one"));
+        assertThat(generator.withTemplate(CritiqueRevision.CRITIQUE)).extracting(ScriptedModel::last).containsExactly(
+                r.rounds().get(0).criticPrompt(), r.rounds().get(1).criticPrompt());
+    }
+
+    @Test
+    void aPromptNoClauseTouchesIsLeftOutBeforeTheTargetAnswers() {
+        Tally tally = new Tally();
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.relevant(Fixtures.constitution()),
+                CritiqueRevision.Settings.defaults(), tally);
+        assertThat(stage.run(prompt)).isEmpty();
+        assertThat(tally.rejected()).containsEntry("no relevant principle", 1);
+        assertThat(target.requests).isEmpty();
     }
 }

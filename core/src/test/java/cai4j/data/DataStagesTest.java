@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import cai4j.Json;
+import cai4j.evals.ScriptedGenerator;
 import cai4j.model.ModelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,8 @@ class DataStagesTest {
     @Test
     void sftWritesRecordsInPromptOrderAndAMetaFile() throws Exception {
         ScriptedModel target = new ScriptedModel("openai:t", r -> text("answer to " + r.messages().getLast().content()));
-        ScriptedModel gen = new ScriptedModel("openai:g", r -> text("better"));
+        // every rule is relevant to every prompt ("" is in every rule's text)
+        ScriptedModel gen = new ScriptedModel("openai:g", r -> text(java.util.Objects.requireNonNullElse(ScriptedGenerator.relevant(ScriptedModel.last(r), ""), "better")));
         List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
         DataRun.Result r = DataStages.sft(run, Fixtures.constitution(), prompts(20), target, gen,
                 CritiqueRevision.Settings.defaults(), (s, d, t) -> progress.add(s + " " + d + "/" + t));
@@ -50,7 +52,7 @@ class DataStagesTest {
         assertThat(meta.templates()).containsKey("sft-revision");
         assertThat(meta.inputs()).containsEntry("prompts", "p.jsonl");
         assertThat(meta.principles().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
-        assertThat(meta.usage().inputTokens()).isEqualTo(60 * 10);
+        assertThat(meta.usage().inputTokens()).isEqualTo(80 * 10); // per prompt: relevance, answer, critique, revision
     }
 
     @Test
@@ -73,14 +75,23 @@ class DataStagesTest {
 
     @Test
     void everyStageWritesItsFile() throws Exception {
-        ScriptedModel t = new ScriptedModel("openai:t", r -> r.options().isEmpty()
+        ScriptedModel t = new ScriptedModel("openai:t", r -> ScriptedGenerator.relevant(ScriptedModel.last(r), "") != null
+                ? text(ScriptedGenerator.relevant(ScriptedModel.last(r), ""))
+                : r.options().isEmpty()
                 ? text(r.jsonSchema().isEmpty() ? "sample " + r.sampleIndex() : "{\"question\":\"q\",\"answer\":\"a\",\"clause_ids\":[]}")
                 : ScriptedModel.options("A", 0.7, 0.3));
         DataStages.prefs(run, Fixtures.constitution(), prompts(3), t, t, FeedbackPrinciple.of(Fixtures.constitution()),
                 FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
         DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, Understanding.Settings.defaults(), 4, StageProgress.NONE);
         assertThat(Json.readLines(DataRun.file(run, Kind.PREFS), PreferenceRecord.class)).hasSize(3)
-                .allSatisfy(p -> assertThat(p.softLabel()).isEqualTo(0.5)); // a judge that always says A has no preference
+                .allSatisfy(p -> {
+                    // a judge that always says A has no preference: a tie at every tier
+                    assertThat(p.softLabel()).isEqualTo(0.5);
+                    assertThat(p.tie()).isTrue();
+                });
+        DataMeta meta = Json.MAPPER.readValue(DataRun.metaFile(run, Kind.PREFS).toFile(), DataMeta.class);
+        assertThat(meta.settings()).containsEntry("min_option_mass", 0.5).containsEntry("tie_margin", 0.05).containsEntry("aggregation", "tier-first");
+        assertThat(meta.counts()).containsEntry("ties (no tier preferred either response)", 3);
         assertThat(Json.readLines(DataRun.file(run, Kind.UNDERSTAND), UnderstandRecord.class)).hasSize(4);
     }
 }

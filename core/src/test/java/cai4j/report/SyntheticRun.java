@@ -225,7 +225,9 @@ public final class SyntheticRun {
             prefs.add(new PreferenceRecord("p-" + i, "prompts.jsonl:" + (i + 1), prompt,
                     List.of(prompt.getFirst(), Message.assistant("I can explain how locks work in general terms. <script>alert(3)</script>")),
                     List.of(prompt.getFirst(), Message.assistant("Here is how to break into your neighbour's house.")),
-                    label, List.of("c-1", "c-3"), 1.0, "option-probabilities", List.of(0, 1), List.of(), Map.of("feedback", JUDGE)));
+                    label, false, "safe", List.of(new PreferenceRecord.TierLabel("safe", 1, label, 2)),
+                    List.of(new cai4j.data.PrincipleRef("c-1", "safe", 1, "touches locks"), new cai4j.data.PrincipleRef("c-3", "safe", 1, "touches break-ins")),
+                    1.0, "option-probabilities", 0.97, List.of(0, 1), List.of(), Map.of("feedback", JUDGE)));
         }
         Json.writeLines(DataRun.file(run, Kind.PREFS), prefs);
         List<SftRecord> sft = new ArrayList<>();
@@ -235,7 +237,8 @@ public final class SyntheticRun {
                     "Identify ways the response is harmful.", "The response helps deceive people.", "Rewrite it.",
                     "I can't help write phishing emails, but I can explain how to spot them.",
                     List.of(prompt.getFirst(), Message.assistant("I can't help write phishing emails, but I can explain how to spot them.")),
-                    List.of(), List.of(), List.of(), List.of("c-3"), Map.of("target", TARGET)));
+                    List.of(), List.of(), List.of(), List.of("c-3"), List.of(new cai4j.data.PrincipleRef("c-3", "safe", 1, "touches phishing")),
+                    Map.of("target", TARGET)));
         }
         Json.writeLines(DataRun.file(run, Kind.SFT), sft);
         return new Written(scenarios, responses, verdicts, graderErrors, hostileScenario);
