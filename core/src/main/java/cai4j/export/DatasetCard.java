@@ -105,6 +105,9 @@ final class DatasetCard {
             sb.append('\n');
         }
 
+        DataMeta prefs = data.meta().get(Kind.PREFS);
+        if (kinds.contains(Kind.PREFS) && prefs != null) sb.append(labels(prefs, f));
+
         sb.append("\n## Principles used\n\n| clause or principle | rows |\n|---|---:|\n");
         Map<String, Integer> principles = new TreeMap<>();
         for (Row r : kept) for (String id : r.clauseIds()) principles.merge(id, 1, Integer::sum);
@@ -125,6 +128,38 @@ final class DatasetCard {
         return sb.toString();
     }
 
+    /** How the preference labels were made, from the settings and counts the prefs stage recorded. */
+    static String labels(DataMeta m, ExportFormat f) {
+        Map<String, Object> s = m.settings();
+        Map<String, Integer> n = m.counts();
+        StringBuilder sb = new StringBuilder("\n## How the preference labels were made\n\n");
+        sb.append("- The feedback model (`").append(m.models().getOrDefault("judge", "?")).append("`) compared two samples of the target under ")
+                .append(s.getOrDefault("principles_per_pair", "?")).append(" principles per pair, drawn from ")
+                .append("given questions".equals(s.get("principles_from")) ? "the questions given"
+                        : "the clauses each prompt touches (the clauses its scenario tests, and those a relevance pass chose from the clause texts), highest tier first")
+                .append(", each asked in both option orders; the prompt stated the tiers in order, and the two responses were escaped and put between delimiters derived from their content, so neither could pose as the question.\n");
+        if ("tier-first".equals(s.get("aggregation"))) {
+            sb.append("- Tier-first: the highest tier whose principles preferred one response (their mean probability at least ")
+                    .append(s.getOrDefault("tie_margin", "?")).append(" away from 0.5) decided the label; lower tiers only broke its ties. ")
+                    .append("When no tier preferred either response the pair is a tie, with label 0.5: ")
+                    .append(f.shape() == ExportFormat.Shape.PAIR ? "left out of this export, which holds preference pairs only.\n" : "kept in this export with score 0.5.\n");
+        }
+        sb.append("- Option probabilities: P(A) / (P(A) + P(B)) of the next token, used only when P(A) + P(B) was at least ")
+                .append(s.getOrDefault("min_option_mass", "?")).append("; a pair with a call without usable probabilities was asked again by chain of thought, whose verdict counts as ")
+                .append(s.getOrDefault("clamp", List.of(0.4, 0.6))).append(". The two kinds are never mixed in one label (mode ")
+                .append(s.getOrDefault("mode", "?")).append(").\n");
+        Object shots = s.get("few_shot_comparisons");
+        if (shots instanceof Number k && k.intValue() > 0) {
+            sb.append("- ").append(k).append(" worked comparisons from `").append(m.inputs().getOrDefault("few_shot_comparisons", "?")).append("` came before each question.\n");
+        }
+        List<String> made = new java.util.ArrayList<>();
+        n.forEach((what, count) -> {
+            if (what.startsWith("labels ") || what.startsWith("ties ") || what.startsWith("pairs asked by")) made.add(count + " " + what);
+        });
+        if (!made.isEmpty()) sb.append("- In this run: ").append(String.join("; ", made)).append(".\n");
+        return sb.toString();
+    }
+
     private static String tag(Kind k) {
         return switch (k) {
             case SFT -> "critique-revision";
@@ -137,7 +172,7 @@ final class DatasetCard {
     private static String method(Kind k) {
         return switch (k) {
             case SFT -> "critique and revision under sampled principles (SL-CAI)";
-            case PREFS -> "AI-feedback preference labels, both option orders, soft labels (RLAIF)";
+            case PREFS -> "AI-feedback preference labels, both option orders, tier-first soft labels (RLAIF)";
             case DISTILL -> "context distillation: answered with the constitution as system prompt, recorded without it";
             case UNDERSTAND -> "questions and answers about the clauses, their application and tier conflicts";
         };

@@ -13,7 +13,7 @@ public final class ExportFormats {
 
     static {
         for (ExportFormat f : List.of(JsonLinesFormat.openAiSft(), JsonLinesFormat.openAiDpo(), JsonLinesFormat.trlSft(),
-                JsonLinesFormat.trlDpo(), new ParquetFormat(), JsonLinesFormat.rows())) {
+                JsonLinesFormat.trlDpo(), JsonLinesFormat.reward(), new ParquetFormat(), JsonLinesFormat.rows())) {
             FORMATS.put(f.name(), f);
         }
     }

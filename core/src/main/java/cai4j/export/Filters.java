@@ -24,6 +24,9 @@ public record Filters(boolean dedupe, int minChars, int maxChars, double minScor
         if (minScore < 0 || minScore > 1) throw new cai4j.InputError("--min-score must be between 0 and 1 (it is " + minScore + ").");
     }
 
+    /** Why a tie is never a preference pair (the all-rows formats keep it, with its label of 0.5). */
+    public static final String TIE = "ties: no tier preferred either response";
+
     public static Filters defaults() {
         return new Filters(true, 1, 0, 0);
     }
@@ -45,6 +48,7 @@ public record Filters(boolean dedupe, int minChars, int maxChars, double minScor
 
     private String reason(Row r, boolean pairs, Set<String> seen) {
         if (pairs && r.chosen().equals(r.rejected())) return "chosen and rejected are the same";
+        if (pairs && r.isTie()) return TIE;
         if (r.completionText().strip().length() < minChars) return "answer shorter than " + minChars + " characters";
         if (maxChars > 0 && r.length() > maxChars) return "example longer than " + maxChars + " characters";
         if (pairs && r.score() != null && r.score() < minScore) return "soft label below " + minScore;
@@ -62,6 +66,7 @@ public record Filters(boolean dedupe, int minChars, int maxChars, double minScor
         if (minChars > 0) out.add("answers of at least " + minChars + " characters");
         if (maxChars > 0) out.add("examples of at most " + maxChars + " characters");
         if (minScore > 0) out.add("preference pairs with soft label at least " + minScore);
+        out.add("ties (soft label 0.5: no tier preferred either response) are never exported as preference pairs");
         return out;
     }
 }

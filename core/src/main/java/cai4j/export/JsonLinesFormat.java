@@ -63,17 +63,43 @@ final class JsonLinesFormat implements ExportFormat {
                 Shape.CONVERSATION, CHAT_KINDS, r -> Map.of("messages", r.messages()));
     }
 
-    /** TRL's conversational preference format with an explicit prompt, read by DPOTrainer. */
+    /**
+     * TRL's conversational preference format with an explicit prompt, read by DPOTrainer; the soft
+     * label rides along as an extra column, which DPOTrainer leaves alone and a soft-label loss can read.
+     */
     static JsonLinesFormat trlDpo() {
         return new JsonLinesFormat("trl-dpo",
-                "TRL conversational preference JSONL for DPOTrainer: {\"prompt\": [...], \"chosen\": [assistant], \"rejected\": [assistant]}",
+                "TRL conversational preference JSONL for DPOTrainer: {\"prompt\": [...], \"chosen\": [assistant], \"rejected\": [assistant], \"score\": soft label}",
                 Shape.PAIR, Set.of(Kind.PREFS), r -> {
-                    Map<String, List<Message>> m = new LinkedHashMap<>();
+                    Map<String, Object> m = new LinkedHashMap<>();
                     m.put("prompt", r.prompt());
                     m.put("chosen", r.chosen());
                     m.put("rejected", r.rejected());
+                    if (r.score() != null) m.put("score", r.score());
                     return m;
                 });
+    }
+
+    /**
+     * Reward-model training: whole conversations (TRL's implicit-prompt preference format, read by
+     * RewardTrainer) with the soft label as {@code score}, the probability that chosen is the better one.
+     */
+    static JsonLinesFormat reward() {
+        return new JsonLinesFormat("reward",
+                "Reward-model JSONL: {\"chosen\": [prompt..., assistant], \"rejected\": [prompt..., assistant], \"score\": P(chosen is better)}",
+                Shape.PAIR, Set.of(Kind.PREFS), r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("chosen", concat(r.prompt(), r.chosen()));
+                    m.put("rejected", concat(r.prompt(), r.rejected()));
+                    if (r.score() != null) m.put("score", r.score());
+                    return m;
+                });
+    }
+
+    private static List<Message> concat(List<Message> a, List<Message> b) {
+        List<Message> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** Every field of every row, the same columns as the Parquet export. */

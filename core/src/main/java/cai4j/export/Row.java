@@ -16,7 +16,8 @@ import java.util.List;
  * @param messages  the whole conversation to train on (prompt + answer; for pairs, the chosen one)
  * @param chosen    for pairs, the preferred assistant turn (empty otherwise)
  * @param rejected  for pairs, the other assistant turn (empty otherwise)
- * @param score     for AI-feedback pairs, the soft label (probability the chosen turn is better)
+ * @param score     for AI-feedback pairs, the soft label (probability the chosen turn is better):
+ *                  exactly 0.5 for a tie, where no tier preferred either turn, and above 0.5 otherwise
  * @param clauseIds the clauses or principles involved
  * @param model     the model whose answer is trained on
  */
@@ -34,6 +35,12 @@ public record Row(String id, String kind, String group, List<Message> prompt, Li
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isPair() {
         return !chosen.isEmpty() && !rejected.isEmpty();
+    }
+
+    /** A preference pair whose label is a tie: no tier preferred either turn, so it is no preference to learn. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isTie() {
+        return kind.equals("prefs") && score != null && score == 0.5;
     }
 
     /** The text that is trained on: the answer of a conversation, or the chosen turn of a pair. */

@@ -55,7 +55,7 @@ class ExportFormatsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"openai-sft", "openai-dpo", "trl-sft", "trl-dpo", "jsonl"})
+    @ValueSource(strings = {"openai-sft", "openai-dpo", "trl-sft", "trl-dpo", "reward", "jsonl"})
     void everyJsonLinesFormatValidatesAgainstItsSchema(String format) throws Exception {
         Exporter.Result r = export(format, 0.2, Optional.empty());
         Schema schema = schema(format);
@@ -94,14 +94,18 @@ class ExportFormatsTest {
         Exporter.Result r = export("trl-dpo", 0, Optional.of(dir.resolve("out/prefs.jsonl")));
         assertThat(r.train()).isEqualTo(dir.resolve("out/prefs.jsonl"));
         List<JsonNode> ls = lines(r.train());
-        assertThat(ls).hasSize(40).allSatisfy(l -> {
+        // 40 prompts, of which the 8 ties (every fifth) are no preference pair
+        assertThat(ls).hasSize(32).allSatisfy(l -> {
             assertThat(l.get("chosen").get(0).get("content").asText()).startsWith("answer 1 to");
             assertThat(l.get("rejected").get(0).get("content").asText()).startsWith("answer 0 to");
             assertThat(l.get("prompt").get(0).get("role").asText()).isEqualTo("user");
+            assertThat(l.get("score").asDouble()).isEqualTo(0.75);
         });
+        assertThat(r.dropped()).containsEntry(Filters.TIE, 8);
         // critique-revision pairs can be asked for too
         Exporter.Result both = export("openai-dpo", 0, Optional.of(dir.resolve("out2/train.jsonl")), Kind.SFT, Kind.PREFS);
-        assertThat(both.counts()).containsEntry("train/sft", 40).containsEntry("train/prefs", 40);
+        assertThat(both.counts()).containsEntry("train/sft", 40).containsEntry("train/prefs", 32);
+        assertThat(both.dropped()).containsEntry(Filters.TIE, 8);
     }
 
     @Test
@@ -148,7 +152,8 @@ class ExportFormatsTest {
             want.remove("group");
             assertThat(read.get(i)).isEqualTo(want);
         }
-        assertThat(read).filteredOn(n -> n.has("score")).isNotEmpty().allSatisfy(n -> assertThat(n.get("score").asDouble()).isEqualTo(0.75));
+        // the soft label is kept, ties with their 0.5
+        assertThat(read).filteredOn(n -> n.has("score")).extracting(n -> n.get("score").asDouble()).isNotEmpty().containsOnly(0.75, 0.5).contains(0.5);
     }
 
     private static JsonNode messages(PqList list) {
@@ -170,6 +175,37 @@ class ExportFormatsTest {
                 .contains("exact duplicates removed")
                 .contains("`sft-revision@")
                 .contains("| train | all | " + r.counts().get("train") + " |");
+    }
+
+    @Test
+    void tiesKeepTheirLabelWhereEveryRowIsKeptAndAreNeverAPreferencePair() throws Exception {
+        List<JsonNode> all = lines(export("jsonl", 0, Optional.of(dir.resolve("ties/all.jsonl")), Kind.PREFS).train());
+        assertThat(all).hasSize(40).filteredOn(l -> l.get("score").asDouble() == 0.5).hasSize(8)
+                .allSatisfy(l -> assertThat(l.get("messages").toString()).contains("question number"));
+        Exporter.Result reward = export("reward", 0, Optional.of(dir.resolve("ties/reward.jsonl")));
+        List<JsonNode> pairs = lines(reward.train());
+        assertThat(pairs).hasSize(32).allSatisfy(l -> {
+            // whole conversations: the prompt, then the answer
+            assertThat(l.get("chosen").get(0).get("role").asText()).isEqualTo("user");
+            assertThat(l.get("chosen").get(1).get("content").asText()).startsWith("answer 1 to");
+            assertThat(l.get("rejected").get(1).get("content").asText()).startsWith("answer 0 to");
+            assertThat(l.get("score").asDouble()).isEqualTo(0.75);
+        });
+        assertThat(reward.dropped()).containsEntry(Filters.TIE, 8);
+    }
+
+    @Test
+    void theDatasetCardSaysHowPreferenceLabelsWereMade() throws Exception {
+        String dpo = Files.readString(export("trl-dpo", 0, Optional.of(dir.resolve("card-dpo/train.jsonl"))).card());
+        assertThat(dpo).contains("## How the preference labels were made")
+                .contains("drawn from the clauses each prompt touches")
+                .contains("Tier-first: the highest tier whose principles preferred one response (their mean probability at least 0.05 away from 0.5)")
+                .contains("left out of this export")
+                .contains("used only when P(A) + P(B) was at least 0.5")
+                .contains("40 labels by option-probabilities").contains("32 labels decided by tier safe").contains("8 ties (no tier preferred either response)")
+                .contains("ties (soft label 0.5: no tier preferred either response) are never exported as preference pairs");
+        String rows = Files.readString(export("jsonl", 0, Optional.of(dir.resolve("card-rows/train.jsonl")), Kind.PREFS).card());
+        assertThat(rows).contains("kept in this export with score 0.5");
     }
 
     @Test
@@ -200,7 +236,7 @@ class ExportFormatsTest {
 
     @Test
     void badRequestsAreClearInputErrors() {
-        assertThatThrownBy(() -> ExportFormats.get("csv")).isInstanceOf(InputError.class).hasMessageContaining("openai-sft, openai-dpo, trl-sft, trl-dpo, parquet, jsonl");
+        assertThatThrownBy(() -> ExportFormats.get("csv")).isInstanceOf(InputError.class).hasMessageContaining("openai-sft, openai-dpo, trl-sft, trl-dpo, reward, parquet, jsonl");
         assertThatThrownBy(() -> new Split(1.5)).isInstanceOf(InputError.class);
         assertThatThrownBy(() -> RunData.read(dir.resolve("nope"))).isInstanceOf(InputError.class).hasMessageContaining("does not exist");
     }

@@ -31,15 +31,21 @@ final class TestRun {
                         new Clause("helpful-1", "helpful", List.of(), "Answer the question.", 5, Clause.Kind.RULE, "", "", List.of())));
     }
 
-    /** Answers by the kind of request: samples differ by index, the judge prefers sample 1. */
+    /**
+     * Answers by the kind of request: every rule is relevant, samples differ by index, the judge
+     * prefers sample 1, except on every fifth prompt, where it only ever says A: a tie.
+     */
     static final class Scripted implements LanguageModel {
         @Override public ModelSpec spec() { return ModelSpec.parse("openai:scripted"); }
 
         @Override
         public Completion complete(ChatRequest r) {
             String last = r.messages().getLast().content();
+            String relevance = cai4j.evals.ScriptedGenerator.relevant(last, "");
+            if (relevance != null) return text(relevance);
             if (!r.options().isEmpty()) {
-                boolean sample1IsA = last.contains("(A) answer 1");
+                if (TIE.matcher(last).find()) return new Completion("A", "stop", new Usage(50, 1, 40), Map.of("A", 0.6, "B", 0.4));
+                boolean sample1IsA = java.util.regex.Pattern.compile("\n<option-a-[0-9a-f]{16}>\nanswer 1").matcher(last).find();
                 return new Completion("A", "stop", new Usage(50, 1, 40), sample1IsA ? Map.of("A", 0.8, "B", 0.2) : Map.of("A", 0.3, "B", 0.7));
             }
             if (!r.jsonSchema().isEmpty()) return text("{\"question\": \"What does it mean?\", \"answer\": \"It means care [safe-1].\", \"clause_ids\": [\"safe-1\"]}");
@@ -48,6 +54,9 @@ final class TestRun {
             if (r.template().startsWith("sft-revision")) return text("A kinder answer to: " + r.messages().get(r.messages().size() - 5).content());
             return text("A plain answer to " + last);
         }
+
+        /** The prompts whose pairs are ties: question number 0, 5, 10, ... */
+        static final java.util.regex.Pattern TIE = java.util.regex.Pattern.compile("question number \\d*[05]\\b");
 
         private static Completion text(String t) {
             return new Completion(t, "stop", new Usage(20, 10, 0), Map.of());
