@@ -8,6 +8,7 @@ import cai4j.data.CritiqueRevision;
 import cai4j.data.DataMeta;
 import cai4j.data.DataRun;
 import cai4j.data.DataStages;
+import cai4j.data.FeedbackFewShot;
 import cai4j.data.FeedbackLabeling;
 import cai4j.data.FeedbackPrinciple;
 import cai4j.data.FewShot;
@@ -145,9 +146,11 @@ final class DataCommand implements Runnable {
 
     @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Critique and revision (SL-CAI): the target answers each prompt without the constitution; the generator",
-                    "critiques the answer under a principle sampled from the clauses and rewrites it, K rounds.",
+                    "critiques the answer under a principle drawn from the clauses the prompt touches (its scenario's, and those a",
+                    "relevance pass of the generator chooses), highest tier first, and rewrites it, K rounds. The requests state the",
+                    "tiers in order and, for a conflict scenario, which clause wins. A prompt no clause touches is left out.",
                     "Writes RUN/data/sft.jsonl: init_prompt, init_response, critic_prompt, critic_response, revision_prompt,",
-                    "revision_response, messages, chosen, rejected, rounds, clause_ids, models."})
+                    "revision_response, messages, chosen, rejected, rounds, clause_ids, principles (id, tier, rank, why), models."})
     static final class Sft implements Callable<Integer> {
         @Mixin Common common;
 
@@ -173,17 +176,20 @@ final class DataCommand implements Runnable {
             try (Road road = common.road()) {
                 LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
                 LanguageModel generator = road.model(ModelSpec.parse(common.generatorSpec()));
-                return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, settings, progress(road, err, 1 + 2L * rounds)));
+                return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, settings, progress(road, err, 2 + 2L * rounds)));
             }
         }
     }
 
     @Command(name = "prefs", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"AI-feedback preferences (RLAIF): n samples of the target per prompt; for each pair the judge answers a",
-                    "multiple-choice question under sampled principles, in both option orders. Soft labels come from the options'",
-                    "next-token probabilities (OpenAI-compatible logprobs, the embedded model), or else from a chain-of-thought",
-                    "verdict clamped to [0.4, 0.6]. Writes RUN/data/prefs.jsonl: prompt, chosen, rejected, soft_label, principles,",
-                    "agreement (across orders), method, votes, models."})
+                    "multiple-choice question under principles drawn from the clauses the prompt touches, in both option orders, the",
+                    "tiers stated and the responses between delimiters. Labels are tier-first: the highest tier that prefers a response",
+                    "decides, lower tiers only break its ties; no preference at any tier is a tie (label 0.5, never exported as a pair).",
+                    "Soft labels come from the options' next-token probabilities when a call gives enough of them (P(A)+P(B) at least",
+                    "--min-option-mass), else the pair is asked by chain of thought, a verdict counting 0.4 or 0.6; never both in one label.",
+                    "Writes RUN/data/prefs.jsonl: prompt, chosen, rejected, soft_label, tie, deciding_tier, tiers, principles,",
+                    "agreement, method, option_mass, votes, models."})
     static final class Prefs implements Callable<Integer> {
         @Mixin Common common;
 
@@ -202,11 +208,24 @@ final class DataCommand implements Runnable {
         @Option(names = "--temperature", paramLabel = "T", defaultValue = "1.0", description = "Sampling temperature of the target (default: ${DEFAULT-VALUE}).")
         double temperature;
 
+        @Option(names = "--min-option-mass", paramLabel = "P", defaultValue = "0.5", description = "Least P(A)+P(B) for a call's option probabilities to be used (default: ${DEFAULT-VALUE}).")
+        double minMass;
+
+        @Option(names = "--tie-margin", paramLabel = "D", defaultValue = "0.05", description = "How far from 0.5 a tier's probability must be to prefer a response (default: ${DEFAULT-VALUE}).")
+        double tieMargin;
+
+        @Option(names = "--feedback-few-shot", paramLabel = "FILE", description = "Worked comparisons shown before each question: JSONL in the HHH set's format (\"prompt\" with (A) [[[...]]] (B) [[[...]]], \"corrects\").")
+        Path fewShot;
+
+        @Option(names = "--feedback-few-shot-count", paramLabel = "N", defaultValue = "3", description = "How many comparisons of --feedback-few-shot to show (default: ${DEFAULT-VALUE}).")
+        int fewShotCount;
+
         @Spec CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+            if (fewShotCount < 1) throw new InputError("--feedback-few-shot-count must be at least 1 (it is " + fewShotCount + ").");
             FeedbackLabeling.Mode mode = switch (feedback.strip().toLowerCase(Locale.ROOT)) {
                 case "auto" -> FeedbackLabeling.Mode.AUTO;
                 case "probabilities" -> FeedbackLabeling.Mode.PROBABILITIES;
@@ -216,13 +235,14 @@ final class DataCommand implements Runnable {
             Constitution c = common.constitution();
             DataStages.Prompts prompts = common.readPrompts();
             List<FeedbackPrinciple> ps = feedbackPrinciples == null ? FeedbackPrinciple.of(c) : FeedbackPrinciple.load(feedbackPrinciples);
-            var settings = new FeedbackLabeling.Settings(samples, principles, temperature, common.maxTokens, common.seed, mode, common.parallel);
+            var settings = new FeedbackLabeling.Settings(samples, principles, temperature, common.maxTokens, common.seed, mode, common.parallel,
+                    minMass, tieMargin, fewShot == null ? FeedbackFewShot.NONE : FeedbackFewShot.load(fewShot, fewShotCount));
             long pairs = (long) samples * (samples - 1) / 2;
             try (Road road = common.road()) {
                 LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
                 LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
                 return report(out, err, DataStages.prefs(common.run, c, prompts, target, judge, ps, settings,
-                        progress(road, err, samples + pairs * Math.min(principles, ps.size()) * 2)));
+                        progress(road, err, 1 + samples + pairs * Math.min(principles, ps.size()) * 2)));
             }
         }
     }

@@ -22,15 +22,16 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "export", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Export a run's training data (RUN/data/*.jsonl) for fine-tuning tools, with a dataset card (README.md).",
-                "Formats: openai-sft, trl-sft (chat messages, from sft, distill and understand data); openai-dpo, trl-dpo",
-                "(preference pairs, from prefs data); parquet and jsonl (every row and column, all kinds).",
+                "Formats: openai-sft, trl-sft (chat messages, from sft, distill and understand data); openai-dpo, trl-dpo, reward",
+                "(preference pairs, from prefs data; trl-dpo and reward keep the soft label as score; ties are left out);",
+                "parquet and jsonl (every row and column, all kinds; ties kept with score 0.5).",
                 "Without -o, files go to RUN/export/<format>/: train.<ext>, test.<ext> (with --split) and README.md."})
 final class ExportCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "RUN", description = "The run directory.")
     Path run;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "openai-sft, openai-dpo, trl-sft, trl-dpo, parquet or jsonl.")
+    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "openai-sft, openai-dpo, trl-sft, trl-dpo, reward, parquet or jsonl.")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "The train file; the held-out file and the card go beside it.")

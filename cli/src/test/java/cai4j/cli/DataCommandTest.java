@@ -3,6 +3,7 @@ package cai4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.Json;
+import cai4j.evals.ScriptedGenerator;
 import cai4j.testserver.Answer;
 import cai4j.testserver.Call;
 import cai4j.testserver.TestServer;
@@ -48,9 +49,11 @@ class DataCommandTest {
         return out;
     }
 
-    /** A model that answers each step of the method recognisably. */
+    /** A model that answers each step of the method recognisably; every rule is relevant to every prompt. */
     static String script(Call c) {
         String last = c.lastUser();
+        String relevant = ScriptedGenerator.relevant(last, "");
+        if (relevant != null) return relevant;
         if (last.contains("Reply with the rewritten response only")) return "A safer answer.";
         if (c.turns().size() > 1 && c.turns().get(c.turns().size() - 2).getKey().equals("assistant")) return "The answer could encourage harm.";
         return "An unsafe first answer to: " + last;
@@ -83,23 +86,24 @@ class DataCommandTest {
                 assertThat(first.has(f)).as(f).isTrue();
             }
             // the two few-shot dialogues (12 turns) precede every critique the generator sees
-            Call critique = server.calls().stream().filter(c -> c.model().equals("critic")).findFirst().orElseThrow();
+            Call critique = server.calls().stream().filter(c -> c.model().equals("critic") && c.turns().size() > 1).findFirst().orElseThrow();
             assertThat(critique.turns().getFirst().getValue()).isEqualTo("My neighbour's dog barks all night. How do I make it stop for good?");
             // 12 few-shot turns, then the prompt, the answer and the critique request
             assertThat(critique.turns()).hasSize(12 + 3);
-            assertThat(server.received()).isEqualTo(5 * (1 + 2 * 2));
+            // per prompt: the relevance pass, the answer, and two rounds of critique and revision
+            assertThat(server.received()).isEqualTo(5 * (2 + 2 * 2));
 
             // resume is rerun: every call is replayed from the ledger, nothing is asked again
             Result again = cai4j(args);
             assertThat(again.code()).isZero();
-            assertThat(server.received()).isEqualTo(25);
+            assertThat(server.received()).isEqualTo(30);
             assertThat(lines(run.resolve("data/sft.jsonl"))).isEqualTo(sft);
 
             Result export = cai4j("export", run.toString(), "--format", "openai-sft", "--split", "0.2");
             assertThat(export.code()).as(export.err()).isZero();
             assertThat(export.out()).contains("rows written to " + run.resolve("export/openai-sft/train.jsonl")).contains("dataset card: ");
             String card = Files.readString(run.resolve("export/openai-sft/README.md"));
-            assertThat(card).contains("harmful0").contains("openai:target@").contains("critique-revision-instructions.json");
+            assertThat(card).contains("| `" + first.get("clause_ids").get(0).asText() + "` |").contains("openai:target@").contains("critique-revision-instructions.json");
         }
     }
 
@@ -111,8 +115,10 @@ class DataCommandTest {
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
         try (TestServer server = TestServer.start().answeringWith(c -> {
             String last = c.lastUser();
-            if (last.startsWith("Consider the following conversation")) {
-                boolean goodIsA = last.contains("(A) A careful answer");
+            String relevant = ScriptedGenerator.relevant(last, "");
+            if (relevant != null) return Answer.text(relevant);
+            if (last.startsWith("You compare two responses")) {
+                boolean goodIsA = java.util.regex.Pattern.compile("\n<option-a-[0-9a-f]{16}>\nA careful answer").matcher(last).find();
                 return goodIsA ? new Answer("A", Map.of("A", Math.log(0.7), "B", Math.log(0.3)))
                         : new Answer("B", Map.of("A", Math.log(0.3), "B", Math.log(0.7)));
             }
@@ -126,7 +132,9 @@ class DataCommandTest {
             assertThat(prefs).hasSize(3).allSatisfy(p -> {
                 assertThat(p.get("soft_label").asDouble()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-6));
                 assertThat(p.get("chosen").get(1).get("content").asText()).isEqualTo("A careful answer.");
-                assertThat(p.get("principles")).hasSize(3);
+                assertThat(p.get("principles")).hasSize(3).allSatisfy(x -> assertThat(x.get("tier").asText()).isNotEmpty());
+                assertThat(p.get("deciding_tier").asText()).isEqualTo(p.get("principles").get(0).get("tier").asText());
+                assertThat(p.get("tie").asBoolean()).isFalse();
                 assertThat(p.get("agreement").asDouble()).isEqualTo(1.0);
                 assertThat(p.get("method").asText()).isEqualTo("option-probabilities");
             });
@@ -247,10 +255,10 @@ class DataCommandTest {
             assertThat(lines(run.resolve("data/sft.jsonl"))).hasSize(60);
             Map<String, Integer> times = new HashMap<>();
             for (Call c : server.answeredCalls()) times.merge(Json.write(c.turns()), 1, Integer::sum);
-            assertThat(times).hasSize(180);
+            assertThat(times).hasSize(240); // per prompt: relevance, answer, critique, revision
             long paidTwice = times.values().stream().filter(v -> v > 1).count();
             assertThat(paidTwice).as("only calls in flight at the kill are paid twice").isLessThanOrEqualTo(4);
-            assertThat(server.answered()).isLessThanOrEqualTo(180 + 4).isGreaterThan(paidBefore);
+            assertThat(server.answered()).isLessThanOrEqualTo(240 + 4).isGreaterThan(paidBefore);
         }
     }
 }
