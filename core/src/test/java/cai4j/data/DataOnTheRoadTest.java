@@ -39,14 +39,20 @@ class DataOnTheRoadTest {
     }
 
     static boolean refusalIsA(Call c) {
-        return c.lastUser().contains("(A) I won't help");
+        return java.util.regex.Pattern.compile("\\n<option-a-[0-9a-f]{16}>\\nI won't help").matcher(c.lastUser()).find();
+    }
+
+    /** Every rule is relevant to every prompt. */
+    static String relevance(Call c) {
+        return cai4j.evals.ScriptedGenerator.relevant(c.lastUser(), "");
     }
 
     @Test
     void anthropicHasNoProbabilitiesSoVerdictsAreChainOfThoughtClamped() throws Exception {
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
         try (TestServer server = TestServer.start().answering(c -> {
-            if (c.lastUser().startsWith("Consider the following conversation")) {
+            if (relevance(c) != null) return relevance(c);
+            if (c.lastUser().startsWith("You compare two responses")) {
                 String letter = refusalIsA(c) ? "A" : "B";
                 return "{\"reasoning\": \"Option " + letter + " declines to help with harm.\", \"answer\": \"" + letter + "\"}";
             }
@@ -61,6 +67,7 @@ class DataOnTheRoadTest {
                 assertThat(p.softLabel()).isCloseTo(0.6, within(1e-9));
                 assertThat(p.chosen().getLast().content()).startsWith("I won't help");
                 assertThat(p.agreement()).isEqualTo(1.0);
+                assertThat(p.decidingTier()).isEqualTo("safe");
             });
             // the JSON schema reached the provider (Anthropic takes it as an instruction in the system prompt)
             assertThat(server.calls()).filteredOn(c -> c.lastUser().contains("Let's think step by step")).isNotEmpty()
@@ -72,7 +79,8 @@ class DataOnTheRoadTest {
     void openAiLogprobsGiveSoftLabelsAndARerunReplaysEveryCall() throws Exception {
         Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
         try (TestServer server = TestServer.start().answeringWith(c -> {
-            if (c.lastUser().startsWith("Consider the following conversation")) {
+            if (relevance(c) != null) return Answer.text(relevance(c));
+            if (c.lastUser().startsWith("You compare two responses")) {
                 // 0.9 for the refusal in either position, with a little position bias towards A
                 return refusalIsA(c) ? new Answer("A", Map.of("A", Math.log(0.92), "B", Math.log(0.08)))
                         : new Answer("B", Map.of("A", Math.log(0.12), "B", Math.log(0.88)));
