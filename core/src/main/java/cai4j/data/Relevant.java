@@ -38,10 +38,7 @@ public record Relevant(List<Clause> clauses, Map<String, String> why) {
      */
     public static Finder by(LanguageModel model, Constitution c, Tally tally) {
         // the relevance calls count in the stage's tokens like its other calls
-        LanguageModel counted = new LanguageModel() {
-            @Override public cai4j.model.ModelSpec spec() { return model.spec(); }
-            @Override public cai4j.model.Completion complete(cai4j.model.ChatRequest r) { return tally.count(model.complete(r)); }
-        };
+        LanguageModel counted = tally.counting(model);
         return p -> {
             Relevance.Selected s = Relevance.select(counted, c, p.messages(), p.clauseIds(), problem -> tally.unusable("relevance answer"));
             Map<String, String> why = new LinkedHashMap<>();

@@ -42,6 +42,20 @@ public final class Tally {
         return c;
     }
 
+    /**
+     * The model with every answer counted here: for calls made by classes outside the data stages
+     * (the judge), whose tokens belong to the stage all the same.
+     */
+    public cai4j.model.LanguageModel counting(cai4j.model.LanguageModel model) {
+        Tally self = this;
+        return new cai4j.model.LanguageModel() {
+            @Override public cai4j.model.ModelSpec spec() { return model.spec(); }
+            @Override public Completion complete(cai4j.model.ChatRequest request) { return self.count(model.complete(request)); }
+            @Override public boolean local() { return model.local(); }
+            @Override public int maxConcurrency() { return model.maxConcurrency(); }
+        };
+    }
+
     public Map<String, Integer> rejected() {
         return sorted(rejected);
     }
