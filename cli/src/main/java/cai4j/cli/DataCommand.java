@@ -148,9 +148,11 @@ final class DataCommand implements Runnable {
             description = {"Critique and revision (SL-CAI): the target answers each prompt without the constitution; the generator",
                     "critiques the answer under a principle drawn from the clauses the prompt touches (its scenario's, and those a",
                     "relevance pass of the generator chooses), highest tier first, and rewrites it, K rounds. The requests state the",
-                    "tiers in order and, for a conflict scenario, which clause wins. A prompt no clause touches is left out.",
+                    "tiers in order and, for a conflict scenario, which clause wins. A prompt no clause touches is left out. The judge",
+                    "keeps a revision only if it passes the scenario's rubric and each critique clause and scores no lower than the answer.",
                     "Writes RUN/data/sft.jsonl: init_prompt, init_response, critic_prompt, critic_response, revision_prompt,",
-                    "revision_response, messages, chosen, rejected, rounds, clause_ids, principles (id, tier, rank, why), models."})
+                    "revision_response, messages, chosen, rejected, rounds, clause_ids, principles (id, tier, rank, why), models,",
+                    "checks, initial_checks."})
     static final class Sft implements Callable<Integer> {
         @Mixin Common common;
 
@@ -168,7 +170,6 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            common.warnUnused(err, "sft", "judge");
             Constitution c = common.constitution();
             DataStages.Prompts prompts = common.readPrompts();
             FewShot shots = fewShot == null ? FewShot.NONE : FewShot.load(fewShot);
@@ -176,7 +177,9 @@ final class DataCommand implements Runnable {
             try (Road road = common.road()) {
                 LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
                 LanguageModel generator = road.model(ModelSpec.parse(common.generatorSpec()));
-                return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, settings, progress(road, err, 2 + 2L * rounds)));
+                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                // relevance, the answer, K critiques and revisions, then the judge on the revision and the initial answer
+                return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, judge, settings, progress(road, err, 2 + 2L * rounds + 2)));
             }
         }
     }
@@ -188,8 +191,10 @@ final class DataCommand implements Runnable {
                     "decides, lower tiers only break its ties; no preference at any tier is a tie (label 0.5, never exported as a pair).",
                     "Soft labels come from the options' next-token probabilities when a call gives enough of them (P(A)+P(B) at least",
                     "--min-option-mass), else the pair is asked by chain of thought, a verdict counting 0.4 or 0.6; never both in one label.",
+                    "A prompt that is a conflict scenario also gives a pair (source conflict) whose chosen answer honours the higher",
+                    "tier and whose rejected answer lets the lower tier win, both confirmed by the judge's conflict rubric.",
                     "Writes RUN/data/prefs.jsonl: prompt, chosen, rejected, soft_label, tie, deciding_tier, tiers, principles,",
-                    "agreement, method, option_mass, votes, models."})
+                    "agreement, method, option_mass, votes, models, source, scenario_id, checks."})
     static final class Prefs implements Callable<Integer> {
         @Mixin Common common;
 
@@ -249,8 +254,9 @@ final class DataCommand implements Runnable {
 
     @Command(name = "distill", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Context distillation: the target answers with the constitution as its system prompt (a stable prefix",
-                    "that providers can cache); each record holds the same conversation without it.",
-                    "Writes RUN/data/distill.jsonl: prompt, response, messages, clause_ids, system_prompt_sha256, models."})
+                    "that providers can cache); each record holds the same conversation without it. An answer to a scenario",
+                    "is kept only if the judge passes it under the scenario's rubric.",
+                    "Writes RUN/data/distill.jsonl: prompt, response, messages, clause_ids, system_prompt_sha256, models, checks."})
     static final class Distill implements Callable<Integer> {
         @Mixin Common common;
 
@@ -265,21 +271,23 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            common.warnUnused(err, "distill", "generator", "judge");
+            common.warnUnused(err, "distill", "generator");
             Constitution c = common.constitution();
             DataStages.Prompts prompts = common.readPrompts();
             var settings = new ContextDistillation.Settings(clauses, temperature, common.maxTokens, common.parallel);
             try (Road road = common.road()) {
                 LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
-                return report(out, err, DataStages.distill(common.run, c, prompts, target, settings, progress(road, err, 1)));
+                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                return report(out, err, DataStages.distill(common.run, c, prompts, target, judge, settings, progress(road, err, 1)));
             }
         }
     }
 
     @Command(name = "understand", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Questions and answers that teach the constitution: what each clause means, how it applies to a case",
-                    "(the prompts, when given, are the cases), and how the tiers resolve a conflict between clauses, citing clause ids.",
-                    "Writes RUN/data/understand.jsonl: kind, question, answer, clause_ids, tiers, messages, case_id, models."})
+                    "(a prompt from a run's scenarios is the case of a clause its scenario tests), and how the tiers resolve a",
+                    "conflict (the judge checks that the higher tier wins). Texts quote clauses, never their ids.",
+                    "Writes RUN/data/understand.jsonl: kind, question, answer, clause_ids, tiers, messages, case_id, models, checks."})
     static final class Understand implements Callable<Integer> {
         @Mixin Common common;
 
@@ -295,7 +303,7 @@ final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-            common.warnUnused(err, "understand", "judge");
+            common.warnUnused(err, "understand", "target");
             Set<Understanding.Question> kinds = EnumSet.noneOf(Understanding.Question.class);
             for (String q : questions) {
                 try {
@@ -309,7 +317,8 @@ final class DataCommand implements Runnable {
             var settings = new Understanding.Settings(kinds, common.seed, temperature, common.maxTokens, common.parallel);
             try (Road road = common.road()) {
                 LanguageModel generator = road.model(ModelSpec.parse(common.generatorSpec()));
-                return report(out, err, DataStages.understand(common.run, c, cases, generator, settings, common.limit, progress(road, err, 1)));
+                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                return report(out, err, DataStages.understand(common.run, c, cases, generator, judge, settings, common.limit, progress(road, err, 1)));
             }
         }
     }

@@ -194,7 +194,7 @@ final class EvalsCommand implements Runnable {
         public Integer call() {
             ScenarioExport f = ScenarioExport.of(format);
             EvalFiles files = new EvalFiles(run);
-            String text = f.render(files.readConstitution(), files.readScenarios(), Condition.of(condition));
+            String text = f.render(files.readConstitution(), files.readEvaluationScenarios(), Condition.of(condition));
             if (output != null && output.toString().equals("-")) {
                 spec.commandLine().getOut().print(text);
                 spec.commandLine().getOut().flush();

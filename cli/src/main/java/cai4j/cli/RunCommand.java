@@ -14,6 +14,9 @@ import cai4j.evals.ClauseSelection;
 import cai4j.evals.Condition;
 import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Dedupe;
+import cai4j.evals.EvalFiles;
+import cai4j.evals.ScenarioSplit;
+import cai4j.data.Understanding;
 import cai4j.evals.Evals;
 import cai4j.evals.Judge;
 import cai4j.evals.LabelAgreement;
@@ -59,20 +62,28 @@ final class RunCommand implements Callable<Integer> {
 
     /** How much work a run does; the default keeps a first run on the embedded model short. */
     enum Budget {
-        SMALL(6, 1, "direct,conflict,benign", 4, 384, 4),
-        MEDIUM(16, 2, "direct,conflict,attack,benign", 16, 512, 12),
-        LARGE(0, 3, "direct,conflict,attack,benign", 0, 1024, 40);
+        SMALL(6, 1, "direct,conflict,benign", 6, 6, 384, 4),
+        MEDIUM(16, 2, "direct,conflict,attack,benign", 16, 16, 512, 12),
+        LARGE(0, 3, "direct,conflict,attack,benign", 0, 0, 1024, 40);
 
-        final int clauses, perClause, prompts, maxTokens;
+        /** The share of each clause's scenarios held out of the evaluation as training prompts. */
+        static final double HELD_OUT = 0.25;
+
+        final int clauses, perClause, prompts, understanding, maxTokens;
         /** labelled Model Spec responses the judge grades, so that the report says how far its grades agree with people's */
         final int labelled;
         final String kinds;
 
-        Budget(int clauses, int perClause, String kinds, int prompts, int maxTokens, int labelled) {
+        /**
+         * @param prompts       training prompts at most (0: a quarter of every clause's scenarios)
+         * @param understanding understanding questions at most (0: every kind for every sampled clause)
+         */
+        Budget(int clauses, int perClause, String kinds, int prompts, int understanding, int maxTokens, int labelled) {
             this.clauses = clauses;
             this.perClause = perClause;
             this.kinds = kinds;
             this.prompts = prompts;
+            this.understanding = understanding;
             this.maxTokens = maxTokens;
             this.labelled = labelled;
         }
@@ -94,10 +105,10 @@ final class RunCommand implements Callable<Integer> {
     String generator;
 
     @Option(names = "--budget", paramLabel = "SIZE", defaultValue = "small",
-            description = "small (6 clauses, 1 scenario per kind, 4 data prompts), medium (16, 2, 16, with attacks) or large (every clause, 3, every prompt) (default: ${DEFAULT-VALUE}).")
+            description = "small (6 clauses, 1 scenario per kind, 6 training prompts), medium (16, 2, 16, with attacks) or large (every clause, 3, a quarter of the scenarios) (default: ${DEFAULT-VALUE}).")
     String budget;
 
-    @Option(names = "--prompts", paramLabel = "FILE", description = "Prompts for the training data (default: the scenarios this run writes).")
+    @Option(names = "--prompts", paramLabel = "FILE", description = "Prompts for the training data (default: scenarios this run writes and holds out of the evaluation, a few of every sampled clause).")
     Path prompts;
 
     @Option(names = "--conditions", paramLabel = "LIST", defaultValue = "bare,prompted", description = "Conditions of the target (default: ${DEFAULT-VALUE}).")
@@ -154,6 +165,13 @@ final class RunCommand implements Callable<Integer> {
             Evals.GenerateReport generated = Evals.generate(dir, c, gen, jud,
                     new Evals.GenerateOptions(selection, settings, true, Dedupe.DEFAULT_THRESHOLD), progress);
             if (generated.kept() == 0) throw new InputError("No scenario survived generation; see " + dir.resolve("evals/rejected.jsonl") + ".");
+            EvalFiles files = new EvalFiles(dir);
+            if (prompts == null) {
+                // training prompts are scenarios the target is never graded on, drawn across every sampled clause
+                ScenarioSplit split = ScenarioSplit.of(files.readScenarios(), Budget.HELD_OUT, b.prompts, seed);
+                split.write(files);
+                err.println(split.train().size() + " scenarios held out of the evaluation as training prompts (" + files.split() + ")");
+            }
 
             stage(err, "2/6 target and judge");
             Evals.run(dir, tgt, jud, new Evals.RunOptions(conds, 1, 0.7, b.maxTokens, true), progress);
@@ -163,10 +181,13 @@ final class RunCommand implements Callable<Integer> {
             CalibrationFile.writeGrades(dir, check.graded());
 
             stage(err, "3/6 training data");
-            DataStages.Prompts ps = DataStages.Prompts.read(prompts != null ? prompts : dir, false, b.prompts);
-            DataStages.sft(dir, c, ps, tgt, gen, CritiqueRevision.Settings.defaults().withRounds(1), progress);
+            boolean held = Files.exists(files.split());
+            DataStages.Prompts ps = held ? DataStages.Prompts.read(dir, false, 0) : DataStages.Prompts.read(prompts != null ? prompts : dir, false, b.prompts);
+            DataStages.sft(dir, c, ps, tgt, gen, jud, CritiqueRevision.Settings.defaults().withRounds(1), progress);
             DataStages.prefs(dir, c, ps, tgt, jud, FeedbackPrinciple.of(c), FeedbackLabeling.Settings.defaults(), progress);
-            DataStages.distill(dir, c, ps, tgt, ContextDistillation.Settings.defaults(), progress);
+            DataStages.distill(dir, c, ps, tgt, jud, ContextDistillation.Settings.defaults(), progress);
+            var understanding = new Understanding.Settings(Set.of(Understanding.Question.values()), seed, 0.7, b.maxTokens * 2, 8);
+            DataStages.understand(dir, c, selection.apply(c), ps, gen, jud, understanding, b.understanding, progress);
         }
 
         stage(err, "4/6 export");
@@ -214,23 +235,36 @@ final class RunCommand implements Callable<Integer> {
     /**
      * What a run will ask of each model, estimated before any call: with conflicts, one call per
      * clause finds the rules of other tiers in tension with it; generation writes one call per
-     * clause and kind, the filter and the judge one per scenario, the target one per scenario and
-     * condition; each data prompt costs 3 calls for critique-revision (answer, critique, revision),
-     * 6 for preferences (2 samples, 2 principles in 2 orders) and 1 for distillation.
+     * clause and kind, the filter one per scenario; a quarter of each clause's scenarios (at most
+     * the budget's prompts) are held out as training prompts, and the target and the judge take
+     * one call each per other scenario and condition. Each training prompt costs 3 calls for
+     * critique-revision (answer, critique, revision) and about 4 judge calls to accept it (the
+     * revision and the initial answer under the scenario's rubric and the critique clause), 6 for
+     * preferences (2 samples, 2 principles in 2 orders), and 1 for distillation plus 1 judge call;
+     * a conflict scenario among them adds one target call (the other is distillation's, replayed)
+     * and 2 judge calls for its pair; each understanding question is one generator call, and a
+     * conflict question one judge call more.
      */
     record Plan(Map<String, Stage> stages) {
         record Stage(String role, long calls, long inputTokens, long outputTokens) {}
 
         static Plan of(Constitution c, ClauseSelection selection, List<ScenarioKind> kinds, Budget b, List<Condition> conds, Path prompts) {
             int clauses = selection.apply(c).size();
-            long scenarios = (long) clauses * kinds.size() * b.perClause;
-            long dataPrompts = b.prompts > 0 ? Math.min(b.prompts, promptCount(prompts, scenarios)) : promptCount(prompts, scenarios);
+            int perClause = kinds.size() * b.perClause;
+            long generated = (long) clauses * perClause;
+            // held out as ScenarioSplit does it: a quarter of each clause's scenarios, one at least, never all
+            long heldPerClause = perClause < 2 ? 0 : Math.min(perClause - 1, Math.max(1, Math.round(Budget.HELD_OUT * perClause)));
+            long held = prompts != null ? 0 : b.prompts > 0 ? Math.min(b.prompts, clauses * heldPerClause) : clauses * heldPerClause;
+            long scenarios = generated - held;
+            long dataPrompts = prompts != null ? (b.prompts > 0 ? Math.min(b.prompts, promptCount(prompts)) : promptCount(prompts)) : held;
+            long conflictPrompts = prompts != null || !kinds.contains(ScenarioKind.CONFLICT) ? 0 : dataPrompts / kinds.size();
+            long questions = b.understanding > 0 ? Math.min(b.understanding, 3L * clauses) : 3L * clauses;
             long constitutionTokens = ConstitutionPrompt.render(c).length() / 4;
             long answer = b.maxTokens / 2;
             Map<String, Stage> s = new LinkedHashMap<>();
             if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Stage("generator", clauses, 900, 120));
             s.put("generate scenarios", new Stage("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
-            s.put("filter scenarios", new Stage("judge", scenarios, 500, 120));
+            s.put("filter scenarios", new Stage("judge", generated, 500, 120));
             long prompted = conds.stream().filter(x -> x != Condition.BARE).count();
             // an attack scenario is answered once under prompted and attacked together (Evals.counted)
             long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
@@ -240,13 +274,14 @@ final class RunCommand implements Callable<Integer> {
             // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
             s.put("judge vs human labels", new Stage("judge", 2L * b.labelled, 800, 150));
             s.put("sft (critique, revision)", new Stage("target+generator", dataPrompts * 3, 600, answer));
-            s.put("prefs (samples, feedback)", new Stage("target+judge", dataPrompts * 6, 500, answer / 2));
+            s.put("prefs (samples, feedback)", new Stage("target+judge", dataPrompts * 6 + conflictPrompts, 500, answer / 2));
             s.put("distill", new Stage("target", dataPrompts, 150 + constitutionTokens, answer));
+            s.put("understanding", new Stage("generator", questions, 300 + constitutionTokens, answer));
+            s.put("accept (judge)", new Stage("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, 200));
             return new Plan(s);
         }
 
-        private static long promptCount(Path prompts, long scenarios) {
-            if (prompts == null) return scenarios;
+        private static long promptCount(Path prompts) {
             try (var lines = Files.lines(prompts)) {
                 return lines.filter(l -> !l.isBlank()).count();
             } catch (java.io.IOException e) {

@@ -4,11 +4,14 @@ import cai4j.constitution.ConstitutionPrompt;
 import cai4j.InputError;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
+import cai4j.evals.Scenario;
+import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -16,7 +19,7 @@ import java.util.Set;
  * constitution as its system prompt, and the record keeps the conversation without it, so a model
  * fine-tuned on it behaves as if prompted. The constitution comes first and is byte-for-byte the
  * same in every request, so providers with prompt caching bill it once; a system message of the
- * prompt itself follows it.
+ * prompt itself follows it. An answer is kept only when the judge accepts it ({@link Acceptance}).
  */
 public final class ContextDistillation {
 
@@ -47,9 +50,11 @@ public final class ContextDistillation {
     private final Tally tally;
     private final String systemPrompt;
     private final List<String> clauseIds;
+    private final Acceptance acceptance;
 
-    public ContextDistillation(LanguageModel target, Constitution constitution, Settings settings, Tally tally) {
+    public ContextDistillation(LanguageModel target, Constitution constitution, Settings settings, Acceptance acceptance, Tally tally) {
         this.target = target;
+        this.acceptance = acceptance;
         this.settings = settings;
         this.tally = tally;
         List<Clause> clauses = constitution.clauses();
@@ -76,15 +81,37 @@ public final class ContextDistillation {
         return t;
     }
 
+    /** Answers a prompt that is no scenario. */
     public List<DistillRecord> run(Prompt prompt) {
+        return run(prompt, Optional.empty());
+    }
+
+    /**
+     * Answers one prompt with the constitution; empty when the answer may not be trained on: cut
+     * off by its token limit, empty, or not passed by the judge under the scenario's rubric.
+     */
+    public List<DistillRecord> run(Prompt prompt, Optional<Scenario> scenario) {
         List<Message> request = ConstitutionPrompt.withConstitution(systemPrompt, prompt.messages());
-        String response = tally.count(target.complete(Requests.of(request, ANSWER, settings.temperature(), settings.maxTokens()))).text().strip();
+        Completion answer = tally.count(target.complete(Requests.of(request, ANSWER, settings.temperature(), settings.maxTokens())));
+        String response = answer.text().strip();
+        if (Acceptance.truncated(answer)) {
+            tally.reject("truncated response");
+            return List.of();
+        }
         if (response.isEmpty()) {
             tally.reject("empty response");
             return List.of();
         }
+        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of()), prompt.messages(), response, prompt.id());
+        String why = Acceptance.verdict(checks);
+        if (!why.isEmpty()) {
+            tally.reject("response " + why);
+            return List.of();
+        }
+        Map<String, String> models = new LinkedHashMap<>();
+        models.put("target", target.spec().toString());
+        if (!checks.isEmpty()) models.put("judge", acceptance.judgeSpec());
         return List.of(new DistillRecord(prompt.id(), prompt.origin(), prompt.messages(), response,
-                CritiqueRevision.with(prompt.messages(), response), clauseIds, Hash.sha256(systemPrompt),
-                Map.of("target", target.spec().toString())));
+                CritiqueRevision.with(prompt.messages(), response), clauseIds, Hash.sha256(systemPrompt), models, checks));
     }
 }

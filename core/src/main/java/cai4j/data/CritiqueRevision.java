@@ -3,6 +3,8 @@ package cai4j.data;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.evals.Ranks;
+import cai4j.evals.Rubric;
+import cai4j.evals.Scenario;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -18,7 +21,8 @@ import java.util.Random;
  * rewrites it; K rounds, a fresh principle each round (the paper used four). The critique request
  * states the tiers in order, the relevant principles with their tiers and, for a conflict scenario,
  * which clause wins; the revision request repeats the order. Few-shot dialogues, when given, come
- * first in the generator's conversation, as in the paper and in Hugging Face's recipe.
+ * first in the generator's conversation, as in the paper and in Hugging Face's recipe. A revision
+ * is kept only when the judge accepts it ({@link Acceptance}).
  */
 public final class CritiqueRevision {
 
@@ -65,10 +69,11 @@ public final class CritiqueRevision {
     private final Relevant.Finder relevance;
     private final Settings settings;
     private final Tally tally;
+    private final Acceptance acceptance;
 
     /** @param relevance finds the clauses a prompt touches, which its critiques are drawn from */
     public CritiqueRevision(LanguageModel target, LanguageModel generator, Constitution constitution, Relevant.Finder relevance,
-                            Settings settings, Tally tally) {
+                            Settings settings, Acceptance acceptance, Tally tally) {
         if (Principle.of(constitution).isEmpty()) throw new cai4j.InputError("The constitution has no clauses to critique against.");
         this.target = target;
         this.generator = generator;
@@ -76,6 +81,7 @@ public final class CritiqueRevision {
         this.relevance = relevance;
         this.settings = settings;
         this.tally = tally;
+        this.acceptance = acceptance;
     }
 
     public static Map<String, String> templates() {
@@ -86,8 +92,18 @@ public final class CritiqueRevision {
         return t;
     }
 
-    /** Critiques and revises the answer to one prompt; empty when the model gave nothing to train on. */
+    /** Critiques and revises the answer to a prompt that is no scenario. */
     public List<SftRecord> run(Prompt prompt) {
+        return run(prompt, Optional.empty());
+    }
+
+    /**
+     * Critiques and revises the answer to one prompt; empty when nothing may be trained on: no
+     * principle the prompt touches, an answer, critique or revision cut off by its token limit, an
+     * empty one, a revision that left the answer as it was, or one the judge does not pass (under
+     * the scenario's rubric and each critique clause) or scores below the initial answer.
+     */
+    public List<SftRecord> run(Prompt prompt, Optional<Scenario> scenario) {
         Relevant relevant = relevance.find(prompt);
         if (relevant.isEmpty()) {
             // a critique under a principle the conversation never raises teaches nothing
@@ -97,6 +113,10 @@ public final class CritiqueRevision {
         Completion init = tally.count(target.complete(
                 Requests.of(prompt.messages(), INITIAL, settings.temperature(), settings.maxTokens())));
         String initial = init.text().strip();
+        if (Acceptance.truncated(init)) {
+            tally.reject("truncated initial response");
+            return List.of();
+        }
         if (initial.isEmpty()) {
             tally.reject("empty initial response");
             return List.of();
@@ -118,13 +138,23 @@ public final class CritiqueRevision {
             String critiqueRequest = CRITIQUE.render(Map.of("order", order, "place", Ranks.describe(constitution, p.clause()),
                     "clause", p.clause().text().strip(), "request", p.critique(), "higher", higher ? HIGHER : ""));
             conversation.add(Message.user(critiqueRequest));
-            String critique = tally.count(generator.complete(
-                    Requests.of(conversation, CRITIQUE, settings.temperature(), settings.maxTokens()))).text().strip();
+            Completion critiqued = tally.count(generator.complete(
+                    Requests.of(conversation, CRITIQUE, settings.temperature(), settings.maxTokens())));
+            if (Acceptance.truncated(critiqued)) {
+                tally.reject("truncated critique");
+                return List.of();
+            }
+            String critique = critiqued.text().strip();
             conversation.add(Message.assistant(critique));
             String revisionRequest = REVISION.render(Map.of("request", p.revision(), "chain", Ranks.chain(constitution)));
             conversation.add(Message.user(revisionRequest));
-            String revision = clean(tally.count(generator.complete(
-                    Requests.of(conversation, REVISION, settings.temperature(), settings.maxTokens()))).text());
+            Completion revised = tally.count(generator.complete(
+                    Requests.of(conversation, REVISION, settings.temperature(), settings.maxTokens())));
+            if (Acceptance.truncated(revised)) {
+                tally.reject("truncated revision");
+                return List.of();
+            }
+            String revision = clean(revised.text());
             if (revision.isEmpty()) {
                 tally.reject("empty revision");
                 return List.of();
@@ -132,16 +162,34 @@ public final class CritiqueRevision {
             rounds.add(new SftRecord.Round(r + 1, p.clauseId(), critiqueRequest, critique, revisionRequest, revision));
             current = revision;
         }
+        // an answer that already complied comes back as it was: a pair of equal answers teaches nothing
+        if (Acceptance.same(current, initial)) {
+            tally.reject("unchanged revision");
+            return List.of();
+        }
+        List<String> clauseIds = rounds.stream().map(SftRecord.Round::clauseId).toList();
+        List<Rubric> rubrics = acceptance.rubrics(scenario, clauseIds);
+        List<Check> checks = acceptance.grade(rubrics, prompt.messages(), current, prompt.id());
+        String why = Acceptance.verdict(checks);
+        if (!why.isEmpty()) {
+            tally.reject("revision " + why);
+            return List.of();
+        }
+        List<Check> initialChecks = acceptance.grade(rubrics, prompt.messages(), initial, prompt.id());
+        if (Acceptance.worse(checks, initialChecks)) {
+            tally.reject("revision " + Acceptance.WORSE);
+            return List.of();
+        }
         SftRecord.Round last = rounds.getLast();
         List<Message> revised = with(prompt.messages(), current);
         Map<String, String> models = new LinkedHashMap<>();
         models.put("target", target.spec().toString());
         models.put("generator", generator.spec().toString());
+        models.put("judge", acceptance.judgeSpec());
         return List.of(new SftRecord(prompt.id(), prompt.origin(), prompt.messages(), prompt.lastUserText(), initial,
                 last.criticPrompt(), last.criticResponse(), last.revisionPrompt(), last.revisionResponse(),
-                revised, revised, with(prompt.messages(), initial), rounds,
-                rounds.stream().map(SftRecord.Round::clauseId).toList(),
-                chosen.stream().map(p -> relevant.ref(constitution, p.clause())).toList(), models));
+                revised, revised, with(prompt.messages(), initial), rounds, clauseIds,
+                chosen.stream().map(p -> relevant.ref(constitution, p.clause())).toList(), models, checks, initialChecks));
     }
 
     /**

@@ -3,6 +3,10 @@ package cai4j.data;
 import cai4j.scheduler.StageProgress;
 import cai4j.Json;
 import cai4j.constitution.Constitution;
+import cai4j.evals.EvalFiles;
+import cai4j.evals.Judge;
+import cai4j.evals.ScenarioKind;
+import cai4j.evals.Scenario;
 import cai4j.model.LanguageModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,9 +28,24 @@ public final class DataStages {
      *
      * @param name   the file name, for the record
      * @param sha256 hash of the file's bytes
-     * @param result the prompts read
+     * @param result    the prompts read
+     * @param scenarios prompt id → the scenario it is, for prompts read from a run's scenarios: its
+     *                  clauses and rubric decide how an answer to it is checked
      */
-    public record Prompts(String name, String sha256, PromptFile.Result result) {
+    public record Prompts(String name, String sha256, PromptFile.Result result, Map<String, Scenario> scenarios) {
+        public Prompts {
+            scenarios = Map.copyOf(scenarios);
+        }
+
+        public Prompts(String name, String sha256, PromptFile.Result result) {
+            this(name, sha256, result, Map.of());
+        }
+
+        /** The scenario a prompt is, when it came from a run's scenarios. */
+        public java.util.Optional<Scenario> scenario(Prompt p) {
+            return java.util.Optional.ofNullable(scenarios.get(p.id()));
+        }
+
         public static Prompts read(Path file, boolean skipBad, int limit) {
             return read(List.of(file), skipBad, limit);
         }
@@ -40,7 +59,11 @@ public final class DataStages {
             int duplicates = 0;
             StringBuilder hashes = new StringBuilder();
             List<String> names = new java.util.ArrayList<>();
+            Map<String, Scenario> scenarios = new java.util.HashMap<>();
             for (Path f : files) {
+                if (java.nio.file.Files.isDirectory(f) && java.nio.file.Files.isRegularFile(new EvalFiles(f).scenarios())) {
+                    for (Scenario s : new EvalFiles(f).readScenarios()) scenarios.put(Prompt.of(s.messages(), "").id(), s);
+                }
                 PromptFile.Result r = PromptFile.read(f, skipBad);
                 for (Prompt p : r.prompts()) {
                     if (ids.add(p.id())) all.add(p);
@@ -57,7 +80,10 @@ public final class DataStages {
                 names.add(java.nio.file.Files.isDirectory(f) ? f.getFileName() + "/evals/scenarios.jsonl" : f.getFileName().toString());
             }
             String sha = files.size() == 1 ? hashes.toString() : Hash.sha256(hashes.toString());
-            return new Prompts(String.join(", ", names), sha, new PromptFile.Result(all, skipped, duplicates).limit(limit));
+            PromptFile.Result result = new PromptFile.Result(all, skipped, duplicates).limit(limit);
+            Map<String, Scenario> used = new java.util.HashMap<>();
+            for (Prompt p : result.prompts()) if (scenarios.containsKey(p.id())) used.put(p.id(), scenarios.get(p.id()));
+            return new Prompts(String.join(", ", names), sha, result, used);
         }
 
         public static Prompts none() {
@@ -65,58 +91,91 @@ public final class DataStages {
         }
     }
 
+    /** Critique and revision; the judge accepts or rejects each revision. */
     public static DataRun.Result sft(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel generator,
-                                     CritiqueRevision.Settings s, StageProgress progress) {
+                                     LanguageModel judge, CritiqueRevision.Settings s, StageProgress progress) {
         Tally tally = new Tally();
-        CritiqueRevision stage = new CritiqueRevision(target, generator, c, Relevant.by(generator, c, tally), s, tally);
+        CritiqueRevision stage = new CritiqueRevision(target, generator, c, Relevant.by(generator, c, tally), s, new Acceptance(judge, c, tally), tally);
         Map<String, String> inputs = inputs(prompts);
         inputs.put("few_shot", s.fewShot().source());
         if (!s.fewShot().sha256().isEmpty()) inputs.put("few_shot_sha256", s.fewShot().sha256());
-        DataRun.Plan plan = plan(runDir, Kind.SFT, c, models("target", target, "generator", generator), CritiqueRevision.templates(), inputs,
+        DataRun.Plan plan = plan(runDir, Kind.SFT, c, models("target", target, "generator", generator, "judge", judge),
+                withJudge(CritiqueRevision.templates()), inputs,
                 settings("rounds", s.rounds(), "few_shot_examples", s.fewShot().examples().size(), "seed", s.seed(),
                         "temperature", s.temperature(), "max_tokens", s.maxTokens()), prompts);
-        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p, prompts.scenario(p)));
     }
 
+    /**
+     * AI-feedback pairs for every prompt and, for prompts that are conflict scenarios, a pair whose
+     * chosen answer honours the higher tier and whose rejected answer lets the lower tier win.
+     */
     public static DataRun.Result prefs(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel judge,
                                        List<FeedbackPrinciple> principles, FeedbackLabeling.Settings s, StageProgress progress) {
         Tally tally = new Tally();
         FeedbackLabeling stage = new FeedbackLabeling(target, judge, c, principles, Relevant.by(judge, c, tally), s, tally);
+        ConflictPairs conflicts = new ConflictPairs(target, c, new Acceptance(judge, c, tally), s.maxTokens(), tally);
         Map<String, String> inputs = inputs(prompts);
         inputs.put("few_shot_comparisons", s.fewShot().source());
         if (!s.fewShot().sha256().isEmpty()) inputs.put("few_shot_comparisons_sha256", s.fewShot().sha256());
-        DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), FeedbackLabeling.templates(), inputs,
+        Map<String, String> templates = FeedbackLabeling.templates();
+        templates.putAll(ConflictPairs.templates());
+        DataRun.Plan plan = plan(runDir, Kind.PREFS, c, models("target", target, "judge", judge), withJudge(templates), inputs,
                 settings("samples", s.samples(), "principles_per_pair", s.principles(), "principles_available", principles.size(),
                         "principles_from", principles.stream().anyMatch(FeedbackPrinciple::fromClause) ? "relevant clauses" : "given questions",
                         "mode", s.mode().name().toLowerCase(java.util.Locale.ROOT), "seed", s.seed(), "temperature", s.temperature(),
                         "max_tokens", s.maxTokens(), "clamp", List.of(FeedbackLabeling.CLAMP_LOW, FeedbackLabeling.CLAMP_HIGH),
                         "min_option_mass", s.minMass(), "tie_margin", s.tieMargin(), "aggregation", "tier-first",
-                        "few_shot_comparisons", s.fewShot().examples().size()), prompts);
-        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+                        "few_shot_comparisons", s.fewShot().examples().size(),
+                        "conflict_scenarios", prompts.result().prompts().stream()
+                                .filter(p -> prompts.scenario(p).filter(x -> x.kind() == ScenarioKind.CONFLICT).isPresent()).count()), prompts);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> {
+            List<PreferenceRecord> out = new java.util.ArrayList<>(stage.run(p));
+            out.addAll(conflicts.run(p, prompts.scenario(p)));
+            return out;
+        });
     }
 
-    public static DataRun.Result distill(Path runDir, Constitution c, Prompts prompts, LanguageModel target,
+    /** Context distillation; the judge accepts or rejects each answer to a scenario under its rubric. */
+    public static DataRun.Result distill(Path runDir, Constitution c, Prompts prompts, LanguageModel target, LanguageModel judge,
                                          ContextDistillation.Settings s, StageProgress progress) {
         Tally tally = new Tally();
-        ContextDistillation stage = new ContextDistillation(target, c, s, tally);
-        DataRun.Plan plan = plan(runDir, Kind.DISTILL, c, models("target", target), ContextDistillation.templates(), inputs(prompts),
+        ContextDistillation stage = new ContextDistillation(target, c, s, new Acceptance(judge, c, tally), tally);
+        DataRun.Plan plan = plan(runDir, Kind.DISTILL, c, models("target", target, "judge", judge), withJudge(ContextDistillation.templates()), inputs(prompts),
                 settings("clauses", s.clauseIds().isEmpty() ? "all" : String.join(",", s.clauseIds()),
                         "system_prompt_sha256", Hash.sha256(stage.systemPrompt()), "temperature", s.temperature(),
                         "max_tokens", s.maxTokens()), prompts);
-        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, stage::run);
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p, prompts.scenario(p)));
     }
 
-    /** Understanding questions; the prompts, when given, are the cases of application questions. */
-    public static DataRun.Result understand(Path runDir, Constitution c, Prompts cases, LanguageModel generator,
+    /** Understanding questions about every rule; the prompts, when given, are the cases of application questions. */
+    public static DataRun.Result understand(Path runDir, Constitution c, Prompts cases, LanguageModel generator, LanguageModel judge,
                                             Understanding.Settings s, int limit, StageProgress progress) {
+        return understand(runDir, c, List.of(), cases, generator, judge, s, limit, progress);
+    }
+
+    /**
+     * Understanding questions about {@code clauses} (every rule when empty); a prompt is the case
+     * of an application question about a clause its scenario tests. The judge checks conflict answers.
+     */
+    public static DataRun.Result understand(Path runDir, Constitution c, List<cai4j.constitution.Clause> clauses, Prompts cases,
+                                            LanguageModel generator, LanguageModel judge, Understanding.Settings s, int limit,
+                                            StageProgress progress) {
         Tally tally = new Tally();
-        Understanding stage = new Understanding(generator, c, s, tally);
-        List<Understanding.Task> tasks = stage.tasks(cases.result().prompts());
+        Understanding stage = new Understanding(generator, c, s, new Acceptance(judge, c, tally), tally);
+        List<Understanding.Task> tasks = stage.tasks(cases.result().prompts(), cases.scenarios(), clauses);
         if (limit > 0 && tasks.size() > limit) tasks = tasks.subList(0, limit);
-        DataRun.Plan plan = plan(runDir, Kind.UNDERSTAND, c, models("generator", generator), Understanding.templates(), inputs(cases),
-                settings("questions", s.questions().stream().map(Understanding.Question::label).sorted().toList(),
-                        "seed", s.seed(), "temperature", s.temperature(), "max_tokens", s.maxTokens()), cases);
+        DataRun.Plan plan = plan(runDir, Kind.UNDERSTAND, c, models("generator", generator, "judge", judge), withJudge(Understanding.templates()),
+                inputs(cases), settings("questions", s.questions().stream().map(Understanding.Question::label).sorted().toList(),
+                        "seed", s.seed(), "temperature", s.temperature(), "max_tokens", s.maxTokens(), "limit", limit), cases);
         return DataRun.execute(runDir, plan, tasks, s.parallelism(), progress, tally, stage::run);
+    }
+
+    /** A stage's templates and the judge's, which accept or reject what it makes. */
+    private static Map<String, String> withJudge(Map<String, String> templates) {
+        Map<String, String> t = new LinkedHashMap<>(templates);
+        t.putAll(Judge.templates());
+        return t;
     }
 
     private static DataRun.Plan plan(Path runDir, Kind kind, Constitution c, Map<String, String> models, Map<String, String> templates,

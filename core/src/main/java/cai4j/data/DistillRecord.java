@@ -18,6 +18,8 @@ import java.util.Map;
  * @param clauseIds            the clauses that were in the system prompt
  * @param systemPromptSha256   hash of the system prompt used, to tell runs with different prefixes apart
  * @param models               role → model spec
+ * @param checks               the judge's grades of the response, which let it in (the scenario's
+ *                             rubric when the prompt is a scenario; none otherwise)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DistillRecord(
@@ -28,4 +30,5 @@ public record DistillRecord(
         List<Message> messages,
         List<String> clauseIds,
         String systemPromptSha256,
-        Map<String, String> models) {}
+        Map<String, String> models,
+        List<Check> checks) {}

@@ -178,13 +178,16 @@ public final class FeedbackLabeling {
         List<String> samples = new ArrayList<>();
         for (int i = 0; i < settings.samples(); i++) {
             ChatRequest r = Requests.of(prompt.messages(), SAMPLE, settings.temperature(), settings.maxTokens()).withSampleIndex(i);
-            samples.add(tally.count(target.complete(r)).text().strip());
+            Completion c = tally.count(target.complete(r));
+            // a sample cut off by its token limit is never trained on: it stands as no answer
+            if (Acceptance.truncated(c)) tally.reject("truncated sample");
+            samples.add(Acceptance.truncated(c) ? "" : c.text().strip());
         }
         List<PreferenceRecord> out = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
             for (int j = i + 1; j < samples.size(); j++) {
                 if (samples.get(i).isEmpty() || samples.get(j).isEmpty()) {
-                    tally.reject("empty sample");
+                    tally.reject("empty or truncated sample");
                 } else if (samples.get(i).equals(samples.get(j))) {
                     tally.reject("identical samples");
                 } else {
@@ -244,7 +247,7 @@ public final class FeedbackLabeling {
                 method,
                 mass,
                 xWins ? List.of(i, j) : List.of(j, i),
-                votes, models));
+                votes, models, PreferenceRecord.FEEDBACK, "", List.of()));
     }
 
     private static String tierName(PreferenceRecord.TierLabel t) {

@@ -30,6 +30,13 @@ import java.util.Map;
  * @param samples      the sample indices of chosen and rejected
  * @param votes        every judgement the label was made from
  * @param models       role → model spec
+ * @param source       {@code feedback} for a pair the feedback model labelled, {@code conflict} for a
+ *                     pair from a conflict scenario (chosen honours the higher tier, rejected lets the
+ *                     lower tier win; its soft label is 1, its method {@code conflict-rubric}, its
+ *                     deciding tier the winner's)
+ * @param scenarioId   the conflict scenario a conflict pair comes from ("" otherwise)
+ * @param checks       for a conflict pair, the judge's grades of chosen then rejected under the
+ *                     scenario's conflict rubric (empty otherwise)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record PreferenceRecord(
@@ -48,7 +55,12 @@ public record PreferenceRecord(
         Double optionMass,
         List<Integer> samples,
         List<Vote> votes,
-        Map<String, String> models) {
+        Map<String, String> models,
+        String source,
+        String scenarioId,
+        List<Check> checks) {
+
+    public static final String FEEDBACK = "feedback", CONFLICT = "conflict";
 
     /** The ids of the principles, as exports list them. */
     public List<String> principleIds() {

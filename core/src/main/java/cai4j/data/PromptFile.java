@@ -2,6 +2,8 @@ package cai4j.data;
 
 import cai4j.InputError;
 import cai4j.Json;
+import cai4j.evals.EvalFiles;
+import cai4j.evals.Scenario;
 import cai4j.model.Message;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +27,8 @@ import java.util.Set;
  *   <li>{@code .csv}: a header row with a {@code prompt} column (and optionally {@code system});</li>
  *   <li>{@code .txt}: one transcript per file, or one plain prompt per non-empty line;</li>
  *   <li>a run directory: the scenarios of its evaluations, {@code evals/scenarios.jsonl}
- *       (their {@code messages}, as the target sees them).</li>
+ *       (their {@code messages}, as the target sees them); when the run split them, only the
+ *       scenarios held out for training.</li>
  * </ul>
  * A bad line is an {@link InputError} naming the file and line, unless {@code skipBad} is set, in
  * which case it is reported in {@link Result#skipped()} and left out.
@@ -56,7 +59,7 @@ public final class PromptFile {
             if (!Files.isRegularFile(scenarios)) {
                 throw new InputError(file + " is a directory without evals/scenarios.jsonl; give a prompt file or a run with generated scenarios.");
             }
-            file = scenarios;
+            return training(file, read(scenarios, skipBad));
         }
         if (!Files.isRegularFile(file)) throw new InputError("Prompt file " + file + " does not exist.");
         String text;
@@ -76,6 +79,22 @@ public final class PromptFile {
                     + (c.skipped.isEmpty() ? "." : " (" + c.skipped.size() + " bad lines skipped, the first: " + c.skipped.getFirst() + ")."));
         }
         return new Result(new ArrayList<>(c.prompts), c.skipped, c.duplicates);
+    }
+
+    /**
+     * The scenarios of a run that may be trained on: when the run split its scenarios
+     * ({@code evals/split.json}), only those held out of the evaluation, so that no training prompt
+     * is one the model is scored on; otherwise all of them.
+     */
+    private static Result training(Path runDir, Result all) {
+        EvalFiles files = new EvalFiles(runDir);
+        return files.readTrainingScenarios().map(train -> {
+            Set<String> ids = new java.util.HashSet<>();
+            for (Scenario s : train) ids.add(Prompt.of(s.messages(), "").id());
+            List<Prompt> kept = all.prompts().stream().filter(p -> ids.contains(p.id())).toList();
+            if (kept.isEmpty()) throw new InputError(files.split() + " holds out no scenario for training; the run has no training prompts.");
+            return new Result(kept, all.skipped(), all.duplicates());
+        }).orElse(all);
     }
 
     private static final class Collector {

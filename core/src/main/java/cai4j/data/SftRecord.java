@@ -27,6 +27,10 @@ import java.util.Map;
  * @param clauseIds        the clause of each round, in order
  * @param principles       the clause of each round with its tier and why it applies to the prompt
  * @param models           role → model spec
+ * @param checks           the judge's grades of the revision, which let it in: the scenario's rubric
+ *                         when the prompt is a scenario, then each critique clause followed
+ * @param initialChecks    the grades of the initial answer under the same rubrics; the revision
+ *                         scores no lower under any of them
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record SftRecord(
@@ -45,7 +49,9 @@ public record SftRecord(
         List<Round> rounds,
         List<String> clauseIds,
         List<PrincipleRef> principles,
-        Map<String, String> models) {
+        Map<String, String> models,
+        List<Check> checks,
+        List<Check> initialChecks) {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Round(int round, String clauseId, String criticPrompt, String criticResponse,

@@ -14,10 +14,12 @@ import java.util.Map;
  * @param clauseIds the clauses the answer cites (the clauses asked about come first)
  * @param tiers     the tiers of those clauses
  * @param question  the question
- * @param answer    the answer, citing clause ids in square brackets
+ * @param answer    the answer, quoting the clauses it relies on or naming their sections (never their ids)
  * @param messages  question and answer as a chat, for training
  * @param caseId    id of the prompt used as the case of an application question ("" otherwise)
  * @param models    role → model spec
+ * @param checks    for a conflict question, the judge's grade of the answer under the conflict rubric
+ *                  (the higher tier must win); empty otherwise
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record UnderstandRecord(
@@ -29,4 +31,5 @@ public record UnderstandRecord(
         String answer,
         List<Message> messages,
         String caseId,
-        Map<String, String> models) {}
+        Map<String, String> models,
+        List<Check> checks) {}

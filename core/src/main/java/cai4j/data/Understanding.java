@@ -4,6 +4,10 @@ import cai4j.Json;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.constitution.Tier;
+import cai4j.evals.ConflictPair;
+import cai4j.evals.Failure;
+import cai4j.evals.Rubric;
+import cai4j.evals.Scenario;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,12 +21,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Data that teaches the constitution itself: for each clause, what it means and how it applies to
  * a case; and for clauses of different tiers, how the tiers resolve a conflict between them. The
- * generator sees the whole constitution (a stable, cacheable prefix) and answers in JSON, citing
- * clause ids; an answer that cites a clause the constitution does not have is rejected.
+ * generator sees the whole constitution with clause ids (a stable, cacheable prefix) and answers in
+ * JSON, naming the clauses it relies on by id in a field of their own; the question and the answer,
+ * which a model learns from, quote a clause or name its section and never carry an id (one written
+ * anyway is replaced by the clause's words). An answer that cites a clause the constitution does not
+ * have is rejected, and the judge checks that a conflict answer lets the higher tier win.
  */
 public final class Understanding {
 
@@ -68,22 +76,23 @@ public final class Understanding {
 
     public static final Template SYSTEM = new Template("understand-system", """
             You write training data that teaches an AI assistant the constitution it follows. Every \
-            answer is written in the assistant's own voice, explains its reasoning, and cites the \
-            clauses it relies on by id in square brackets, like [clause-id].
+            answer is written in the assistant's own voice and explains its reasoning. The ids in \
+            square brackets are for the "clause_ids" field only: the question and the answer never \
+            contain an id; they quote the words of a clause, or name its section, instead.
 
             {{constitution}}""");
     public static final Template MEANING = new Template("understand-meaning", """
             Write a question a user might ask about what clause [{{id}}] means, and the assistant's \
             answer explaining what the clause asks of it and why. Clause [{{id}}]: "{{text}}"
 
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids the answer cites).""");
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
     public static final Template APPLICATION = new Template("understand-application", """
             Write a question that asks how clause [{{id}}] applies to this case, and the assistant's \
             answer saying what it would do and why, under the clause. Clause [{{id}}]: "{{text}}"
 
             Case: {{case}}
 
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids the answer cites).""");
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
     public static final Template CONFLICT = new Template("understand-conflict", """
             Clause [{{id}}] (tier "{{tier}}", priority {{rank}}) and clause [{{other_id}}] (tier \
             "{{other_tier}}", priority {{other_rank}}) can pull in different directions. Write a \
@@ -91,7 +100,7 @@ public final class Understanding {
             explaining how the tier order resolves it and what it would do. \
             Clause [{{id}}]: "{{text}}" Clause [{{other_id}}]: "{{other_text}}"
 
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids the answer cites).""");
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
     static final String SCHEMA = """
             {"type":"object","properties":{"question":{"type":"string"},"answer":{"type":"string"},\
             "clause_ids":{"type":"array","items":{"type":"string"}}},\
@@ -103,9 +112,12 @@ public final class Understanding {
     private final Settings settings;
     private final Tally tally;
     private final String system;
+    private final Acceptance acceptance;
 
-    public Understanding(LanguageModel generator, Constitution constitution, Settings settings, Tally tally) {
+    /** @param acceptance the judge that checks conflict answers */
+    public Understanding(LanguageModel generator, Constitution constitution, Settings settings, Acceptance acceptance, Tally tally) {
         this.generator = generator;
+        this.acceptance = acceptance;
         this.constitution = constitution;
         this.settings = settings;
         this.tally = tally;
@@ -143,32 +155,57 @@ public final class Understanding {
         return sb.toString().strip();
     }
 
-    /**
-     * The questions to ask: per rule, one of each asked kind. Application questions take the
-     * prompts as cases in turn (when there are any); a conflict pairs the clause with a clause of
-     * another tier, each unordered pair once.
-     */
+    /** The questions about every rule, with cases from prompts that are no scenarios (so none matches a clause). */
     public List<Task> tasks(List<Prompt> cases) {
-        List<Clause> rules = constitution.rules().isEmpty() ? constitution.clauses() : constitution.rules();
-        List<Task> out = new ArrayList<>();
+        return tasks(cases, Map.of(), List.of());
+    }
+
+    /**
+     * The questions to ask: per rule (of {@code clauses}, or of the whole constitution when empty),
+     * one of each asked kind. An application question takes as its case a prompt whose scenario
+     * tests the clause (seeded choice among them), and invents one when no prompt does: a case
+     * about another clause would teach a wrong application. A conflict pairs the clause with a
+     * clause of another tier, each unordered pair once. The order covers every clause before a
+     * second question about any, and varies the kind a clause starts with, so a limit keeps a
+     * spread of clauses and kinds.
+     *
+     * @param scenarios prompt id → the scenario the prompt is
+     */
+    public List<Task> tasks(List<Prompt> cases, Map<String, Scenario> scenarios, List<Clause> clauses) {
+        List<Clause> rules = !clauses.isEmpty() ? clauses : constitution.rules().isEmpty() ? constitution.clauses() : constitution.rules();
+        List<Clause> others = constitution.rules().isEmpty() ? constitution.clauses() : constitution.rules();
+        List<Question> kinds = java.util.Arrays.stream(Question.values()).filter(settings.questions()::contains).toList();
+        List<List<Task>> perClause = new ArrayList<>();
         Set<String> pairs = new LinkedHashSet<>();
         for (int i = 0; i < rules.size(); i++) {
             Clause c = rules.get(i);
-            if (settings.questions().contains(Question.MEANING)) out.add(new Task(Question.MEANING, List.of(c), "", ""));
-            if (settings.questions().contains(Question.APPLICATION)) {
-                if (cases.isEmpty()) out.add(new Task(Question.APPLICATION, List.of(c), INVENT_A_CASE, ""));
-                else {
-                    Prompt p = cases.get(i % cases.size());
-                    out.add(new Task(Question.APPLICATION, List.of(c), Transcript.format(p.messages()).strip(), p.id()));
+            List<Task> own = new ArrayList<>();
+            for (int k = 0; k < kinds.size(); k++) {
+                switch (kinds.get((i + k) % kinds.size())) {
+                    case MEANING -> own.add(new Task(Question.MEANING, List.of(c), "", ""));
+                    case APPLICATION -> {
+                        List<Prompt> about = cases.stream().filter(p -> scenarios.containsKey(p.id())
+                                && scenarios.get(p.id()).clauseIds().contains(c.id())).toList();
+                        if (about.isEmpty()) own.add(new Task(Question.APPLICATION, List.of(c), INVENT_A_CASE, ""));
+                        else {
+                            Prompt p = about.get(new Random(settings.seed() * 31 + c.id().hashCode()).nextInt(about.size()));
+                            own.add(new Task(Question.APPLICATION, List.of(c), Transcript.format(p.messages()).strip(), p.id()));
+                        }
+                    }
+                    case CONFLICT -> {
+                        List<Clause> rivals = others.stream().filter(o -> !o.tier().equals(c.tier())).toList();
+                        if (rivals.isEmpty()) continue;
+                        Clause o = rivals.get(new Random(settings.seed() * 31 + c.id().hashCode()).nextInt(rivals.size()));
+                        List<Clause> pair = rank(c) <= rank(o) ? List.of(c, o) : List.of(o, c);
+                        if (pairs.add(pair.get(0).id() + "|" + pair.get(1).id())) own.add(new Task(Question.CONFLICT, pair, "", ""));
+                    }
                 }
             }
-            if (settings.questions().contains(Question.CONFLICT)) {
-                List<Clause> others = rules.stream().filter(o -> !o.tier().equals(c.tier())).toList();
-                if (others.isEmpty()) continue;
-                Clause o = others.get(new Random(settings.seed() * 31 + c.id().hashCode()).nextInt(others.size()));
-                List<Clause> pair = rank(c) <= rank(o) ? List.of(c, o) : List.of(o, c);
-                if (pairs.add(pair.get(0).id() + "|" + pair.get(1).id())) out.add(new Task(Question.CONFLICT, pair, "", ""));
-            }
+            perClause.add(own);
+        }
+        List<Task> out = new ArrayList<>();
+        for (int round = 0; round < kinds.size(); round++) {
+            for (List<Task> own : perClause) if (round < own.size()) out.add(own.get(round));
         }
         return out;
     }
@@ -205,7 +242,39 @@ public final class Understanding {
                 Requests.of(messages, template, settings.temperature(), settings.maxTokens()).withJsonSchema(SCHEMA))).text();
         Optional<UnderstandRecord> r = parse(task, text);
         if (r.isEmpty()) return List.of();
-        return List.of(r.get());
+        if (task.kind() != Question.CONFLICT) return List.of(r.get());
+        // the answer must let the higher tier win: graded by the judge's conflict rubric
+        Rubric rubric = Rubric.conflict(new ConflictPair(task.clauses().get(0), task.clauses().get(1), ""), "", "", "");
+        Check check = acceptance.grade(List.of(rubric), List.of(Message.user(r.get().question())), r.get().answer(), task.id()).getFirst();
+        if (!check.passed()) {
+            tally.reject(check.ungraded() ? "conflict answer ungraded"
+                    : check.failure().equals(Failure.LOSER_WON.json()) ? "conflict answer lets the lower tier win" : "conflict answer serves neither clause");
+            return List.of();
+        }
+        UnderstandRecord u = r.get();
+        Map<String, String> models = new LinkedHashMap<>(u.models());
+        models.put("judge", acceptance.judgeSpec());
+        return List.of(new UnderstandRecord(u.id(), u.kind(), u.clauseIds(), u.tiers(), u.question(), u.answer(), u.messages(),
+                u.caseId(), models, List.of(check)));
+    }
+
+    private static final Pattern ANY_ID = Pattern.compile("\\[[\\p{L}\\p{N}_]+\\.[0-9a-f]{8}]");
+
+    /**
+     * The text with every clause id the constitution has (bare or in brackets) replaced by the
+     * clause's words in quotes, or by its section's name when the clause is long: a model trained
+     * on ids would learn to cite strings that mean nothing outside this file.
+     */
+    String withoutIds(String text) {
+        String out = text;
+        List<Clause> longestFirst = constitution.clauses().stream().sorted(java.util.Comparator.comparingInt((Clause c) -> c.id().length()).reversed()).toList();
+        for (Clause c : longestFirst) {
+            if (!out.contains(c.id())) continue;
+            String words = c.text().strip();
+            String named = words.length() <= 160 || c.section().isEmpty() ? "\u201c" + words + "\u201d" : "the section \u201c" + c.section().getLast() + "\u201d";
+            out = out.replace("[" + c.id() + "]", named).replace(c.id(), named);
+        }
+        return out;
     }
 
     private Optional<UnderstandRecord> parse(Task task, String text) {
@@ -233,8 +302,12 @@ public final class Understanding {
         }
         List<String> clauseIds = List.copyOf(ids);
         List<String> tiers = clauseIds.stream().map(id -> constitution.clause(id).orElseThrow().tier()).distinct().toList();
-        String q = n.get("question").asText().strip(), a = n.get("answer").asText().strip();
+        String q = withoutIds(n.get("question").asText().strip()), a = withoutIds(n.get("answer").asText().strip());
+        if (ANY_ID.matcher(q + "\n" + a).find()) {
+            tally.reject("names an unknown clause id");
+            return Optional.empty();
+        }
         return Optional.of(new UnderstandRecord(task.id(), task.kind().label(), clauseIds, tiers, q, a,
-                List.of(Message.user(q), Message.assistant(a)), task.caseId(), Map.of("generator", generator.spec().toString())));
+                List.of(Message.user(q), Message.assistant(a)), task.caseId(), Map.of("generator", generator.spec().toString()), List.of()));
     }
 }

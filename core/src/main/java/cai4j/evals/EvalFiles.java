@@ -20,6 +20,8 @@ public record EvalFiles(Path runDir) {
     public Path verdicts() { return dir().resolve("verdicts.jsonl"); }
     /** What {@code evals run} was asked to do: models, samples, conditions, templates. */
     public Path run() { return dir().resolve("run.json"); }
+    /** Which scenarios are held out of the evaluation as training prompts ({@link ScenarioSplit}). */
+    public Path split() { return dir().resolve("split.json"); }
 
     public Constitution readConstitution() {
         if (!Files.exists(constitution())) {
@@ -37,5 +39,16 @@ public record EvalFiles(Path runDir) {
             throw new InputError("Run directory " + runDir + " has no evals/scenarios.jsonl; run 'cai4j evals generate' into it first.");
         }
         return Json.readLines(scenarios(), Scenario.class);
+    }
+
+    /** The scenarios the target is graded on: all of them, less those a split holds out for training. */
+    public List<Scenario> readEvaluationScenarios() {
+        List<Scenario> all = readScenarios();
+        return ScenarioSplit.read(this).map(s -> s.evaluation(all)).orElse(all);
+    }
+
+    /** The scenarios held out for training; empty when the run's scenarios were not split. */
+    public java.util.Optional<List<Scenario>> readTrainingScenarios() {
+        return ScenarioSplit.read(this).map(s -> s.training(readScenarios()));
     }
 }

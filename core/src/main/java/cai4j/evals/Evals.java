@@ -54,6 +54,12 @@ public final class Evals {
             kept = filtered.scenarios();
         }
         Json.writeLines(files.scenarios(), kept);
+        try {
+            // a split names the scenarios of an earlier generation; it is made again from these
+            java.nio.file.Files.deleteIfExists(files.split());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Json.writeLines(files.rejected(), rejected);
 
         Map<String, Integer> byStage = new LinkedHashMap<>();
@@ -114,7 +120,9 @@ public final class Evals {
         }
         EvalFiles files = new EvalFiles(runDir);
         Constitution constitution = files.readConstitution();
-        List<Scenario> scenarios = files.readScenarios();
+        // scenarios held out as training prompts are never graded: a trained model is not scored on them
+        List<Scenario> scenarios = files.readEvaluationScenarios();
+        if (scenarios.isEmpty()) throw new InputError("Every scenario of " + runDir + " is held out for training (" + files.split() + "); none is left to evaluate.");
         TargetRunner runner = new TargetRunner(target, ConstitutionPrompt.render(constitution), options.targetMaxTokens());
         Judge grader = new Judge(judge, options.judgeSamples(), options.judgeTemperature());
 
