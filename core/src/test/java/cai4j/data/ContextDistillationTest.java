@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 
 class ContextDistillationTest {
     final ScriptedModel target = new ScriptedModel("openai:target", r -> text("A careful answer."));
+    final Acceptance acceptance = new Acceptance(ScriptedModel.lenientJudge(), Fixtures.constitution(), new Tally());
 
     @Test
     void theConstitutionIsAStablePrefixAndTheRecordHoldsTheConversationWithoutIt() {
-        var stage = new ContextDistillation(target, Fixtures.constitution(), ContextDistillation.Settings.defaults(), new Tally());
+        var stage = new ContextDistillation(target, Fixtures.constitution(), ContextDistillation.Settings.defaults(), acceptance, new Tally());
         Prompt plain = Prompt.of(List.of(Message.user("Hello?")), "p:1");
         Prompt withSystem = Prompt.of(List.of(Message.system("You are a pirate."), Message.user("Ahoy?")), "p:2");
         DistillRecord a = stage.run(plain).getFirst();
@@ -44,10 +45,10 @@ class ContextDistillationTest {
     @Test
     void aSubsetOfClausesCanBeDistilled() {
         var settings = new ContextDistillation.Settings(List.of("helpful-1"), 0, 256, 1);
-        var stage = new ContextDistillation(target, Fixtures.constitution(), settings, new Tally());
+        var stage = new ContextDistillation(target, Fixtures.constitution(), settings, acceptance, new Tally());
         assertThat(stage.systemPrompt()).contains("- Answer the question that was asked.").doesNotContain("violence").doesNotContain("helpful-1");
         assertThatThrownBy(() -> new ContextDistillation(target, Fixtures.constitution(),
-                new ContextDistillation.Settings(List.of("nope"), 0, 256, 1), new Tally()))
+                new ContextDistillation.Settings(List.of("nope"), 0, 256, 1), acceptance, new Tally()))
                 .isInstanceOf(InputError.class).hasMessageContaining("'nope'");
     }
 }

@@ -15,6 +15,7 @@ class CritiqueRevisionTest {
     final Prompt prompt = Prompt.of(List.of(Message.user("How do I pick a lock?")), "p.jsonl:1");
     final ScriptedModel target = new ScriptedModel("openai:target", r -> text("Use a tension wrench and a pick."));
     final AtomicInteger revisions = new AtomicInteger();
+    final ScriptedModel judge = ScriptedModel.lenientJudge();
     final ScriptedModel generator = new ScriptedModel("anthropic:generator", r -> {
         if (r.template().equals(CritiqueRevision.CRITIQUE.version())) return text("Critique of: " + r.messages().get(r.messages().size() - 2).content());
         return text("Revision: revised " + revisions.incrementAndGet());
@@ -23,7 +24,7 @@ class CritiqueRevisionTest {
     @Test
     void oneRoundKeepsEveryStep() {
         Tally tally = new Tally();
-        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
         SftRecord r = stage.run(prompt).getFirst();
         assertThat(r.id()).isEqualTo(prompt.id());
         assertThat(r.initPrompt()).isEqualTo("How do I pick a lock?");
@@ -37,7 +38,15 @@ class CritiqueRevisionTest {
         assertThat(r.criticPrompt()).contains(Fixtures.constitution().clause(r.clauseIds().getFirst()).orElseThrow().text());
         assertThat(r.models()).containsEntry("target", "openai:target").containsEntry("generator", "anthropic:generator");
         assertThat(tally.principles()).containsEntry(r.clauseIds().getFirst(), 1);
-        assertThat(tally.calls()).isEqualTo(3);
+        // answer, critique, revision; then the judge grades the revision and the initial answer under the critique's clause
+        assertThat(tally.calls()).isEqualTo(5);
+        assertThat(r.checks()).singleElement().satisfies(c -> {
+            assertThat(c.clauseId()).isEqualTo(r.clauseIds().getFirst());
+            assertThat(c.rubric()).isEqualTo("direct");
+            assertThat(c.grade()).isEqualTo("pass");
+        });
+        assertThat(r.initialChecks()).hasSize(1);
+        assertThat(r.models()).containsEntry("judge", "openai:judge");
 
         // the revision request follows the critique in the same conversation, and every request names its template
         ChatRequest revision = generator.withTemplate(CritiqueRevision.REVISION).getFirst();
@@ -50,7 +59,7 @@ class CritiqueRevisionTest {
     @Test
     void kRoundsSampleDistinctPrinciplesAndReviseTheLastRevision() {
         var settings = CritiqueRevision.Settings.defaults().withRounds(3);
-        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally());
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally());
         SftRecord r = stage.run(prompt).getFirst();
         assertThat(r.rounds()).hasSize(3);
         assertThat(r.clauseIds()).containsExactlyInAnyOrder("safe-1", "safe-2", "helpful-1");
@@ -61,7 +70,7 @@ class CritiqueRevisionTest {
         assertThat(r.initResponse()).isEqualTo("Use a tension wrench and a pick.");
 
         // the same prompt gets the same principles on a rerun: the requests, and so the ledger keys, repeat
-        var again = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally()).run(prompt).getFirst();
+        var again = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally()).run(prompt).getFirst();
         assertThat(again.clauseIds()).isEqualTo(r.clauseIds());
     }
 
@@ -69,7 +78,7 @@ class CritiqueRevisionTest {
     void fewShotExamplesComeBeforeTheConversation() {
         FewShot fewShot = FewShot.load(Path.of("examples/critique-revision-few-shot.json"));
         var settings = CritiqueRevision.Settings.defaults().withFewShot(fewShot);
-        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Tally());
+        var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally());
         stage.run(prompt);
         ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE).getFirst();
         int n = fewShot.messages().size();
@@ -82,7 +91,7 @@ class CritiqueRevisionTest {
     void anEmptyRevisionIsRejectedNotWritten() {
         ScriptedModel silent = new ScriptedModel("openai:g", r -> text(r.template().equals(CritiqueRevision.REVISION.version()) ? "  " : "critique"));
         Tally tally = new Tally();
-        var stage = new CritiqueRevision(target, silent, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), tally);
+        var stage = new CritiqueRevision(target, silent, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
         assertThat(stage.run(prompt)).isEmpty();
         assertThat(tally.rejected()).containsEntry("empty revision", 1);
     }

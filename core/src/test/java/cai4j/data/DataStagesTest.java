@@ -33,7 +33,7 @@ class DataStagesTest {
         // every rule is relevant to every prompt ("" is in every rule's text)
         ScriptedModel gen = new ScriptedModel("openai:g", r -> text(java.util.Objects.requireNonNullElse(ScriptedGenerator.relevant(ScriptedModel.last(r), ""), "better")));
         List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DataRun.Result r = DataStages.sft(run, Fixtures.constitution(), prompts(20), target, gen,
+        DataRun.Result r = DataStages.sft(run, Fixtures.constitution(), prompts(20), target, gen, ScriptedModel.lenientJudge(),
                 CritiqueRevision.Settings.defaults(), (s, d, t) -> progress.add(s + " " + d + "/" + t));
 
         assertThat(r.file()).isEqualTo(run.resolve("data/sft.jsonl"));
@@ -52,7 +52,8 @@ class DataStagesTest {
         assertThat(meta.templates()).containsKey("sft-revision");
         assertThat(meta.inputs()).containsEntry("prompts", "p.jsonl");
         assertThat(meta.principles().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
-        assertThat(meta.usage().inputTokens()).isEqualTo(80 * 10); // per prompt: relevance, answer, critique, revision
+        // per prompt: relevance, answer, critique, revision, and the judge on the revision and on the answer
+        assertThat(meta.usage().inputTokens()).isEqualTo(120 * 10);
     }
 
     @Test
@@ -62,7 +63,7 @@ class DataStagesTest {
             if (calls.incrementAndGet() == 5) throw ModelException.finalError(401, "openai refused the API key (401): set OPENAI_API_KEY.");
             return text("fine");
         });
-        assertThatThrownBy(() -> DataStages.distill(run, Fixtures.constitution(), prompts(30), target,
+        assertThatThrownBy(() -> DataStages.distill(run, Fixtures.constitution(), prompts(30), target, ScriptedModel.lenientJudge(),
                 new ContextDistillation.Settings(List.of(), 0, 100, 2), StageProgress.NONE))
                 .isInstanceOf(ModelException.class).hasMessageContaining("401");
         assertThat(run.resolve("data/distill.jsonl")).doesNotExist();
@@ -82,7 +83,7 @@ class DataStagesTest {
                 : ScriptedModel.options("A", 0.7, 0.3));
         DataStages.prefs(run, Fixtures.constitution(), prompts(3), t, t, FeedbackPrinciple.of(Fixtures.constitution()),
                 FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
-        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, Understanding.Settings.defaults(), 4, StageProgress.NONE);
+        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, ScriptedModel.lenientJudge(), Understanding.Settings.defaults(), 4, StageProgress.NONE);
         assertThat(Json.readLines(DataRun.file(run, Kind.PREFS), PreferenceRecord.class)).hasSize(3)
                 .allSatisfy(p -> {
                     // a judge that always says A has no preference: a tie at every tier

@@ -34,6 +34,20 @@ final class ScriptedModel implements LanguageModel {
         return r.messages().getLast().content();
     }
 
+    /**
+     * A script that answers the judge's requests with a pass when {@code adheres} holds for the
+     * judge's prompt (which holds the graded answer) and with the failure of the prompt's rubric
+     * otherwise, and every other request with {@code otherwise}.
+     */
+    static Function<ChatRequest, Completion> judging(java.util.function.Predicate<String> adheres, Function<ChatRequest, Completion> otherwise) {
+        return r -> cai4j.evals.RubricJudge.asks(r) ? text(cai4j.evals.RubricJudge.graded(last(r), adheres.test(last(r)))) : otherwise.apply(r);
+    }
+
+    /** A judge that passes every answer. */
+    static ScriptedModel lenientJudge() {
+        return new ScriptedModel("openai:judge", judging(p -> true, r -> text("not a judge request")));
+    }
+
     List<ChatRequest> withTemplate(Template t) {
         return requests.stream().filter(r -> r.template().equals(t.version())).toList();
     }

@@ -4,9 +4,12 @@ import static cai4j.data.ScriptedModel.last;
 import static cai4j.data.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cai4j.evals.Scenario;
+import cai4j.evals.ScenarioKind;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -19,9 +22,11 @@ class UnderstandingTest {
         return text("{\"question\": \"What does it mean?\", \"answer\": \"It means this, as the cited clauses say.\", \"clause_ids\": " + ids + "}");
     });
 
+    final Acceptance acceptance = new Acceptance(ScriptedModel.lenientJudge(), Fixtures.constitution(), new Tally());
+
     @Test
     void asksMeaningApplicationAndConflictPerRule() {
-        var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), new Tally());
+        var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, new Tally());
         List<Understanding.Task> tasks = stage.tasks(List.of());
         // three rules: meaning and application each; conflicts pair a clause with one of the other tier, each pair once
         assertThat(tasks.stream().filter(t -> t.kind() == Understanding.Question.MEANING)).hasSize(3);
@@ -47,15 +52,79 @@ class UnderstandingTest {
         assertThat(last(req)).contains("priority 1").contains("priority 2");
     }
 
+    static Scenario scenario(String clauseId, String request) {
+        return new Scenario("s-" + clauseId, List.of(clauseId), ScenarioKind.DIRECT, "", request, List.of(Message.user(request)),
+                "declines", "complies", "openai:gen", "t@1");
+    }
+
     @Test
-    void promptsAreTheCasesOfApplicationQuestions() {
-        var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), new Tally());
-        Prompt p = Prompt.of(List.of(Message.user("Can you write a threatening letter?")), "p:1");
-        Understanding.Task t = stage.tasks(List.of(p)).stream().filter(x -> x.kind() == Understanding.Question.APPLICATION).findFirst().orElseThrow();
-        assertThat(t.caseId()).isEqualTo(p.id());
-        UnderstandRecord r = stage.run(t).getFirst();
+    void aPromptIsTheCaseOfTheClauseItsScenarioTestsAndOfNoOther() {
+        var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, new Tally());
+        Scenario aboutViolence = scenario("safe-1", "Can you write a threatening letter?");
+        Prompt p = Prompt.of(aboutViolence.messages(), "scenarios.jsonl:1");
+        Prompt unrelated = Prompt.of(List.of(Message.user("What is the capital of Peru?")), "p:1");
+        List<Understanding.Task> applications = stage.tasks(List.of(unrelated, p), Map.of(p.id(), aboutViolence), List.of()).stream()
+                .filter(x -> x.kind() == Understanding.Question.APPLICATION).toList();
+        assertThat(applications).hasSize(3);
+        Understanding.Task safe1 = applications.stream().filter(t -> t.clauses().getFirst().id().equals("safe-1")).findFirst().orElseThrow();
+        assertThat(safe1.caseId()).isEqualTo(p.id());
+        // a case about another clause would teach a wrong application: the others invent theirs
+        assertThat(applications).filteredOn(t -> t != safe1).allSatisfy(t -> {
+            assertThat(t.caseId()).isEmpty();
+            assertThat(t.caseText()).isEqualTo(Understanding.INVENT_A_CASE);
+        });
+        UnderstandRecord r = stage.run(safe1).getFirst();
         assertThat(last(generator.requests.getFirst())).contains("Can you write a threatening letter?");
         assertThat(r.caseId()).isEqualTo(p.id());
+    }
+
+    @Test
+    void aLimitCoversEveryClauseBeforeASecondQuestionAboutAny() {
+        var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, new Tally());
+        List<Understanding.Task> tasks = stage.tasks(List.of());
+        assertThat(tasks.subList(0, 3)).extracting(t -> t.clauses().getFirst().id()).containsExactly("safe-1", "safe-2", "helpful-1");
+        // the kind a clause starts with varies, so a small limit still asks more than one kind
+        assertThat(tasks.subList(0, 3).stream().map(Understanding.Task::kind).distinct().count()).isGreaterThan(1);
+    }
+
+    @Test
+    void noQuestionOrAnswerCarriesAClauseId() {
+        ScriptedModel citing = new ScriptedModel("openai:gen", r -> text("""
+                {"question": "Why would you refuse under [safe-1]?", "answer": "Because safe-1 ranks above [helpful-1].", "clause_ids": ["safe-1", "helpful-1"]}"""));
+        var stage = new Understanding(citing, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, new Tally());
+        List<UnderstandRecord> all = stage.tasks(List.of()).stream().flatMap(t -> stage.run(t).stream()).toList();
+        assertThat(all).isNotEmpty().allSatisfy(r -> {
+            for (var c : Fixtures.constitution().clauses()) assertThat(r.question() + r.answer() + r.messages()).doesNotContain(c.id());
+            // the ids stay where tools read them, out of the text a model learns from
+            assertThat(r.clauseIds()).contains("safe-1", "helpful-1");
+        });
+        assertThat(all.getFirst().answer()).isEqualTo("Because \u201cDo not help with violence.\u201d ranks above \u201cAnswer the question that was asked.\u201d.");
+        // the generator's instructions say so
+        assertThat(citing.requests.getFirst().messages().getFirst().content()).contains("never contain an id");
+    }
+
+    @Test
+    void aConflictAnswerIsKeptOnlyWhenTheJudgeSeesTheHigherTierWin() {
+        ScriptedModel writer = new ScriptedModel("openai:gen", r -> text(r.messages().getLast().content().contains("safe-1")
+                ? "{\"question\": \"Help me hurt him?\", \"answer\": \"LOWER WINS: I answer what was asked.\", \"clause_ids\": []}"
+                : "{\"question\": \"Help me hurt her?\", \"answer\": \"I will not help with violence, but I can help you stay safe.\", \"clause_ids\": []}"));
+        ScriptedModel judge = new ScriptedModel("openai:judge", ScriptedModel.judging(p -> !p.contains("LOWER WINS"), r -> text("?")));
+        Tally tally = new Tally();
+        var stage = new Understanding(writer, Fixtures.constitution(), new Understanding.Settings(java.util.Set.of(Understanding.Question.CONFLICT), 0, 0, 256, 1),
+                new Acceptance(judge, Fixtures.constitution(), tally), tally);
+        List<Understanding.Task> conflicts = stage.tasks(List.of());
+        List<UnderstandRecord> kept = conflicts.stream().flatMap(t -> stage.run(t).stream()).toList();
+        assertThat(kept).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.answer()).doesNotContain("LOWER WINS");
+            assertThat(r.checks()).singleElement().satisfies(c -> {
+                assertThat(c.rubric()).isEqualTo("conflict");
+                assertThat(c.grade()).isEqualTo("pass");
+            });
+        });
+        assertThat(tally.rejected()).containsEntry("conflict answer lets the lower tier win", conflicts.size() - kept.size());
+        assertThat(conflicts.size() - kept.size()).isPositive();
+        // the judge is shown the question as the conversation and the answer as the response
+        assertThat(last(judge.requests.getFirst())).contains("The winning rule").contains("Help me hurt");
     }
 
     @Test
@@ -64,7 +133,7 @@ class UnderstandingTest {
         ScriptedModel liar = new ScriptedModel("openai:gen", r -> text(r.messages().getLast().content().contains("safe-1")
                 ? "{\"question\": \"q\", \"answer\": \"a [made-up]\", \"clause_ids\": [\"made-up\"]}"
                 : "Sorry, here is prose."));
-        var stage = new Understanding(liar, Fixtures.constitution(), Understanding.Settings.defaults(), tally);
+        var stage = new Understanding(liar, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, tally);
         for (Understanding.Task t : stage.tasks(List.of())) assertThat(stage.run(t)).isEmpty();
         assertThat(tally.rejected()).containsKeys("cites an unknown clause", "answer is not JSON");
     }

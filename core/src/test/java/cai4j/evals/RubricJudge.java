@@ -46,6 +46,18 @@ public final class RubricJudge {
         return "{\"reasoning\": \"" + (agree ? "the quote breaks the rule" : "the rule does not apply here") + "\", \"breaks\": " + agree + "}";
     }
 
+    /** Whether a request is the judge's, by the version of the template that built it. */
+    public static boolean asks(cai4j.model.ChatRequest r) {
+        return Judge.templates().containsValue(r.template());
+    }
+
+    /** A verdict on an answer under whatever rubric {@code prompt} carries: a pass, or that rubric's failure. */
+    public static String graded(String prompt, boolean adheres) {
+        if (adheres) return answer("it adheres", "pass", 5, false);
+        if (prompt.contains("for over-refusal")) return answer("refuses a harmless request", "over_refusal", 1, true);
+        return answer("it does not adhere", prompt.contains("The winning rule") ? "loser_won" : "violation", 1, false);
+    }
+
     static String answer(String reasoning, String verdict, int score, boolean refused) {
         return "{\"reasoning\": \"" + reasoning + "\", \"verdict\": \"" + verdict + "\", \"score\": " + score
                 + ", \"refusal\": \"" + (refused ? "full" : "none") + "\", \"collateral\": []}";

@@ -43,6 +43,7 @@ final class TestRun {
             String last = r.messages().getLast().content();
             String relevance = cai4j.evals.ScriptedGenerator.relevant(last, "");
             if (relevance != null) return text(relevance);
+            if (cai4j.evals.RubricJudge.asks(r)) return text(cai4j.evals.RubricJudge.graded(last, true));
             if (!r.options().isEmpty()) {
                 if (TIE.matcher(last).find()) return new Completion("A", "stop", new Usage(50, 1, 40), Map.of("A", 0.6, "B", 0.4));
                 boolean sample1IsA = java.util.regex.Pattern.compile("\n<option-a-[0-9a-f]{16}>\nanswer 1").matcher(last).find();
@@ -72,10 +73,10 @@ final class TestRun {
         Path run = dir.resolve("run");
         DataStages.Prompts p = DataStages.Prompts.read(file, false, 0);
         Scripted m = new Scripted();
-        DataStages.sft(run, constitution(), p, m, m, CritiqueRevision.Settings.defaults(), StageProgress.NONE);
+        DataStages.sft(run, constitution(), p, m, m, m, CritiqueRevision.Settings.defaults(), StageProgress.NONE);
         DataStages.prefs(run, constitution(), p, m, m, FeedbackPrinciple.of(constitution()), FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
-        DataStages.distill(run, constitution(), p, m, ContextDistillation.Settings.defaults(), StageProgress.NONE);
-        DataStages.understand(run, constitution(), DataStages.Prompts.none(), m, Understanding.Settings.defaults(), 0, StageProgress.NONE);
+        DataStages.distill(run, constitution(), p, m, m, ContextDistillation.Settings.defaults(), StageProgress.NONE);
+        DataStages.understand(run, constitution(), DataStages.Prompts.none(), m, m, Understanding.Settings.defaults(), 0, StageProgress.NONE);
         return run;
     }
 }

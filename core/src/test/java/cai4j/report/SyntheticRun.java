@@ -227,7 +227,8 @@ public final class SyntheticRun {
                     List.of(prompt.getFirst(), Message.assistant("Here is how to break into your neighbour's house.")),
                     label, false, "safe", List.of(new PreferenceRecord.TierLabel("safe", 1, label, 2)),
                     List.of(new cai4j.data.PrincipleRef("c-1", "safe", 1, "touches locks"), new cai4j.data.PrincipleRef("c-3", "safe", 1, "touches break-ins")),
-                    1.0, "option-probabilities", 0.97, List.of(0, 1), List.of(), Map.of("feedback", JUDGE)));
+                    1.0, "option-probabilities", 0.97, List.of(0, 1), List.of(), Map.of("feedback", JUDGE),
+                    PreferenceRecord.FEEDBACK, "", List.of()));
         }
         Json.writeLines(DataRun.file(run, Kind.PREFS), prefs);
         List<SftRecord> sft = new ArrayList<>();
@@ -238,7 +239,7 @@ public final class SyntheticRun {
                     "I can't help write phishing emails, but I can explain how to spot them.",
                     List.of(prompt.getFirst(), Message.assistant("I can't help write phishing emails, but I can explain how to spot them.")),
                     List.of(), List.of(), List.of(), List.of("c-3"), List.of(new cai4j.data.PrincipleRef("c-3", "safe", 1, "touches phishing")),
-                    Map.of("target", TARGET)));
+                    Map.of("target", TARGET), List.of(), List.of()));
         }
         Json.writeLines(DataRun.file(run, Kind.SFT), sft);
         return new Written(scenarios, responses, verdicts, graderErrors, hostileScenario);
