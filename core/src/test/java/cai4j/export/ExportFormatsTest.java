@@ -90,6 +90,18 @@ class ExportFormatsTest {
     }
 
     @Test
+    void noExportedTextCarriesAClauseId() throws Exception {
+        // the scripted generator cites [safe-1] in its understanding answers; the record quotes the clause instead
+        for (String format : List.of("trl-sft", "openai-sft", "trl-dpo", "openai-dpo")) {
+            Exporter.Result r = export(format, 0, Optional.of(dir.resolve("ids/" + format + ".jsonl")));
+            String text = Files.readString(r.train());
+            for (var c : TestRun.constitution().clauses()) assertThat(text).as(format).doesNotContain(c.id());
+        }
+        String sft = Files.readString(export("trl-sft", 0, Optional.of(dir.resolve("ids/understand.jsonl"))).train());
+        assertThat(sft).contains("It means care \u201cDo not help with violence.\u201d");
+    }
+
+    @Test
     void preferenceFormatsCarryTheChosenSample() throws Exception {
         Exporter.Result r = export("trl-dpo", 0, Optional.of(dir.resolve("out/prefs.jsonl")));
         assertThat(r.train()).isEqualTo(dir.resolve("out/prefs.jsonl"));
