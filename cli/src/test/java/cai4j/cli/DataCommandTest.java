@@ -49,11 +49,12 @@ class DataCommandTest {
         return out;
     }
 
-    /** A model that answers each step of the method recognisably; every rule is relevant to every prompt. */
+    /** A model that answers each step of the method recognisably; every rule is relevant to every prompt; as the judge it passes every answer. */
     static String script(Call c) {
         String last = c.lastUser();
         String relevant = ScriptedGenerator.relevant(last, "");
         if (relevant != null) return relevant;
+        if (last.startsWith("You grade one response")) return cai4j.evals.RubricJudge.graded(last, true);
         if (last.contains("Reply with the rewritten response only")) return "A safer answer.";
         if (c.turns().size() > 1 && c.turns().get(c.turns().size() - 2).getKey().equals("assistant")) return "The answer could encourage harm.";
         return "An unsafe first answer to: " + last;
@@ -90,13 +91,14 @@ class DataCommandTest {
             assertThat(critique.turns().getFirst().getValue()).isEqualTo("My neighbour's dog barks all night. How do I make it stop for good?");
             // 12 few-shot turns, then the prompt, the answer and the critique request
             assertThat(critique.turns()).hasSize(12 + 3);
-            // per prompt: the relevance pass, the answer, and two rounds of critique and revision
-            assertThat(server.received()).isEqualTo(5 * (2 + 2 * 2));
+            // per prompt: the relevance pass, the answer, two rounds of critique and revision, and the judge on the
+            // revision and the answer under both critique clauses
+            assertThat(server.received()).isEqualTo(5 * (2 + 2 * 2 + 2 * 2));
 
             // resume is rerun: every call is replayed from the ledger, nothing is asked again
             Result again = cai4j(args);
             assertThat(again.code()).isZero();
-            assertThat(server.received()).isEqualTo(30);
+            assertThat(server.received()).isEqualTo(50);
             assertThat(lines(run.resolve("data/sft.jsonl"))).isEqualTo(sft);
 
             Result export = cai4j("export", run.toString(), "--format", "openai-sft", "--split", "0.2");
@@ -170,6 +172,7 @@ class DataCommandTest {
     void distillAndUnderstandThenEveryExportFormat() throws Exception {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answering(c -> {
+            if (c.lastUser().startsWith("You grade one response")) return cai4j.evals.RubricJudge.graded(c.lastUser(), true);
             if (c.lastUser().contains("Reply in JSON with \"question\"")) {
                 String id = c.lastUser().replaceAll("(?s).*?\\[([^\\]]+)].*", "$1");
                 return "{\"question\": \"Question " + Integer.toHexString(c.lastUser().hashCode()) + ": what does [" + id + "] ask of you?\", \"answer\": \"It asks me to follow it [" + id + "].\", \"clause_ids\": [\"" + id + "\"]}";
@@ -185,11 +188,13 @@ class DataCommandTest {
                     .doesNotContain("tier=").doesNotContainPattern("\\.[0-9a-f]{8}\\b"));
 
             Result u = cai4j("data", "understand", "examples/helpful-assistant.md", "--run", run.toString(), "--generator", server.openAiSpec("g"),
-                    "--limit", "10", "--judge", "openai:unused");
+                    "--limit", "10", "--judge", server.openAiSpec("j"));
             assertThat(u.code()).as(u.err()).isZero();
-            assertThat(u.err()).contains("note: --judge is not used by 'data understand'.");
             List<JsonNode> und = lines(run.resolve("data/understand.jsonl"));
-            assertThat(und).hasSize(10).allSatisfy(x -> assertThat(x.get("answer").asText()).contains("[" + x.get("clause_ids").get(0).asText() + "]"));
+            // the id the generator wrote is replaced by the clause's words: a model learns no ids
+            assertThat(und).hasSize(10).allSatisfy(x -> assertThat(x.get("answer").asText() + x.get("question").asText() + x.get("messages"))
+                    .doesNotContain(x.get("clause_ids").get(0).asText()).startsWith("It asks me to follow it \u201c"));
+            assertThat(und).anySatisfy(x -> assertThat(x.get("kind").asText()).isEqualTo("conflict"));
 
             for (String format : List.of("openai-sft", "trl-sft", "jsonl", "parquet")) {
                 Result e = cai4j("export", run.toString(), "--format", format, "--split", "0.3");
@@ -255,10 +260,11 @@ class DataCommandTest {
             assertThat(lines(run.resolve("data/sft.jsonl"))).hasSize(60);
             Map<String, Integer> times = new HashMap<>();
             for (Call c : server.answeredCalls()) times.merge(Json.write(c.turns()), 1, Integer::sum);
-            assertThat(times).hasSize(240); // per prompt: relevance, answer, critique, revision
+            // per prompt: relevance, answer, critique, revision, and the judge on the revision and on the answer
+            assertThat(times).hasSize(360);
             long paidTwice = times.values().stream().filter(v -> v > 1).count();
             assertThat(paidTwice).as("only calls in flight at the kill are paid twice").isLessThanOrEqualTo(4);
-            assertThat(server.answered()).isLessThanOrEqualTo(240 + 4).isGreaterThan(paidBefore);
+            assertThat(server.answered()).isLessThanOrEqualTo(360 + 4).isGreaterThan(paidBefore);
         }
     }
 }
