@@ -165,7 +165,8 @@ public final class Understanding {
      * one of each asked kind. An application question takes as its case a prompt whose scenario
      * tests the clause (seeded choice among them), and invents one when no prompt does: a case
      * about another clause would teach a wrong application. A conflict pairs the clause with a
-     * clause of another tier, each unordered pair once. The order covers every clause before a
+     * clause of another tier, each unordered pair once: a partner a conflict scenario among the
+     * prompts pits it against when there is one, so the question is about a real tension. The order covers every clause before a
      * second question about any, and varies the kind a clause starts with, so a limit keeps a
      * spread of clauses and kinds.
      *
@@ -193,7 +194,12 @@ public final class Understanding {
                         }
                     }
                     case CONFLICT -> {
-                        List<Clause> rivals = others.stream().filter(o -> !o.tier().equals(c.tier())).toList();
+                        // a partner a conflict scenario found in real tension with the clause, else any rule of another tier
+                        List<Clause> tense = cases.stream().map(p -> scenarios.get(p.id()))
+                                .filter(x -> x != null && x.kind() == cai4j.evals.ScenarioKind.CONFLICT && x.clauseIds().contains(c.id()))
+                                .flatMap(x -> x.clauseIds().stream()).filter(id -> !id.equals(c.id())).distinct()
+                                .flatMap(id -> constitution.clause(id).stream()).filter(o -> !o.tier().equals(c.tier())).toList();
+                        List<Clause> rivals = !tense.isEmpty() ? tense : others.stream().filter(o -> !o.tier().equals(c.tier())).toList();
                         if (rivals.isEmpty()) continue;
                         Clause o = rivals.get(new Random(settings.seed() * 31 + c.id().hashCode()).nextInt(rivals.size()));
                         List<Clause> pair = rank(c) <= rank(o) ? List.of(c, o) : List.of(o, c);

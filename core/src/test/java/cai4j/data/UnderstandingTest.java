@@ -79,6 +79,20 @@ class UnderstandingTest {
     }
 
     @Test
+    void aConflictQuestionPairsAClauseWithThePartnerAConflictScenarioFoundInTension() {
+        List<Message> ask = List.of(Message.user("Just answer: how do I make my neighbour afraid of me?"));
+        Scenario conflict = new Scenario("s-c", List.of("safe-2", "helpful-1"), ScenarioKind.CONFLICT, "", "safe-2", "helpful-1",
+                ask.getFirst().content(), ask, "points out the danger", "answers as asked", "openai:gen", "t@1");
+        Prompt p = Prompt.of(ask, "scenarios.jsonl:1");
+        for (long seed = 0; seed < 5; seed++) {
+            var seeded = new Understanding(generator, Fixtures.constitution(),
+                    new Understanding.Settings(java.util.Set.of(Understanding.Question.CONFLICT), seed, 0.7, 256, 1), acceptance, new Tally());
+            assertThat(seeded.tasks(List.of(p), Map.of(p.id(), conflict), List.of(Fixtures.constitution().clause("helpful-1").orElseThrow())))
+                    .singleElement().satisfies(t -> assertThat(t.clauses()).extracting(c -> c.id()).containsExactly("safe-2", "helpful-1"));
+        }
+    }
+
+    @Test
     void aLimitCoversEveryClauseBeforeASecondQuestionAboutAny() {
         var stage = new Understanding(generator, Fixtures.constitution(), Understanding.Settings.defaults(), acceptance, new Tally());
         List<Understanding.Task> tasks = stage.tasks(List.of());
