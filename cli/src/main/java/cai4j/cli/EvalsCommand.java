@@ -7,6 +7,7 @@ import cai4j.evals.ClauseSelection;
 import cai4j.evals.Condition;
 import cai4j.evals.Dedupe;
 import cai4j.evals.EvalFiles;
+import cai4j.evals.ScenarioSplit;
 import cai4j.evals.Evals;
 import cai4j.evals.ScenarioExport;
 import cai4j.evals.ScenarioGenerator;
@@ -78,6 +79,11 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--no-filter", description = "Keep every scenario without asking the judge.")
         boolean noFilter;
 
+        @Option(names = "--hold-out", paramLabel = "SHARE", defaultValue = "0",
+                description = {"Hold this share of each clause's scenarios out of the evaluation as training prompts (RUN/evals/split.json):",
+                        "'evals run' never grades them and 'data --prompts RUN' uses only them (default: ${DEFAULT-VALUE}, none)."})
+        double holdOut;
+
         @picocli.CommandLine.Mixin
         Models.RoadOptions roadOptions = new Models.RoadOptions();
 
@@ -88,6 +94,7 @@ final class EvalsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
+            if (holdOut < 0 || holdOut >= 1) throw new InputError("--hold-out must be at least 0 and below 1, not " + holdOut + ".");
             Constitution c = Compiler.compile(constitution);
             var settings = new ScenarioGenerator.Settings(perClause, ScenarioKind.list(kinds), seed, 0.8, 2048);
             var options = new Evals.GenerateOptions(ClauseSelection.of(clauses, sample, seed), settings, !noFilter, Dedupe.DEFAULT_THRESHOLD);
@@ -102,6 +109,12 @@ final class EvalsCommand implements Runnable {
                 if (report.kept() == 0) {
                     err.println("error: no scenario survived generation; see " + new EvalFiles(run).rejected());
                     return Main.CHECK_FAILED;
+                }
+                if (holdOut > 0) {
+                    EvalFiles files = new EvalFiles(run);
+                    ScenarioSplit split = ScenarioSplit.of(files.readScenarios(), holdOut, 0, seed);
+                    split.write(files);
+                    out.println("  " + split.train().size() + " held out of the evaluation as training prompts: " + files.split());
                 }
             }
             return Main.OK;

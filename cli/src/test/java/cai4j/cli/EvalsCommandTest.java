@@ -183,6 +183,28 @@ class EvalsCommandTest {
     }
 
     @Test
+    void scenariosHeldOutForTrainingAreNeverGradedAndAreTheOnlyPromptsTheDataReads() throws Exception {
+        Run g = cli("evals", "generate", "examples/helpful-assistant.md", "--run", run.toString(), "--per-clause", "2",
+                "--kinds", "direct,attack,benign", "--clauses", "safe", "--sample", "2", "--seed", "3", "--hold-out", "0.25",
+                "--generator", server.openAiSpec("gen"), "--judge", server.openAiSpec("judge"));
+        assertThat(g.code()).as(g.err()).isZero();
+        // 6 scenarios of each of the 2 clauses: a quarter of each, rounded, for training
+        assertThat(g.out()).contains("12 scenarios for 2 clauses").contains("  4 held out of the evaluation as training prompts");
+        Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"),
+                "--conditions", "bare");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(8);
+        Run d = cli("data", "distill", "examples/helpful-assistant.md", "--prompts", run.toString(), "--run", run.toString(),
+                "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"));
+        assertThat(d.code()).as(d.err()).isZero();
+        assertThat(d.out()).contains("from 4 items");
+
+        Run bad = cli("evals", "generate", "examples/helpful-assistant.md", "--run", run.toString(), "--hold-out", "1");
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("--hold-out must be at least 0 and below 1");
+    }
+
+    @Test
     void selfJudgeIsAllowedWhenAsked() {
         assertThat(generate().code()).isZero();
         Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("judge"), "--judge", server.openAiSpec("judge"),
