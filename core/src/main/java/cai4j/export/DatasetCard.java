@@ -171,10 +171,10 @@ final class DatasetCard {
 
     private static String method(Kind k) {
         return switch (k) {
-            case SFT -> "critique and revision under sampled principles (SL-CAI)";
-            case PREFS -> "AI-feedback preference labels, both option orders, tier-first soft labels (RLAIF)";
-            case DISTILL -> "context distillation: answered with the constitution as system prompt, recorded without it";
-            case UNDERSTAND -> "questions and answers about the clauses, their application and tier conflicts";
+            case SFT -> "critique and revision under principles the prompt touches (SL-CAI); a revision is kept only if the judge passes it and scores it no lower than the answer it revised";
+            case PREFS -> "AI-feedback preference labels, both option orders, tier-first soft labels (RLAIF); conflict pairs (source conflict) whose chosen answer the judge found to honour the higher tier and whose rejected answer let the lower tier win";
+            case DISTILL -> "context distillation: answered with the constitution as system prompt, recorded without it; an answer is kept only if the judge passes it";
+            case UNDERSTAND -> "questions and answers about the clauses (quoted, never by id), their application and tier conflicts; a conflict answer is kept only if the judge sees the higher tier win";
         };
     }
 
