@@ -77,7 +77,9 @@ public final class DataStages {
                 } catch (java.io.IOException e) {
                     throw new cai4j.InputError("Cannot read prompt file " + source + ": " + e.getMessage() + ".");
                 }
-                names.add(java.nio.file.Files.isDirectory(f) ? f.getFileName() + "/evals/scenarios.jsonl" : f.getFileName().toString());
+                boolean split = java.nio.file.Files.isDirectory(f) && java.nio.file.Files.exists(new EvalFiles(f).split());
+                names.add(java.nio.file.Files.isDirectory(f) ? f.getFileName() + "/evals/scenarios.jsonl"
+                        + (split ? " (the training scenarios of evals/split.json)" : "") : f.getFileName().toString());
             }
             String sha = files.size() == 1 ? hashes.toString() : Hash.sha256(hashes.toString());
             PromptFile.Result result = new PromptFile.Result(all, skipped, duplicates).limit(limit);
