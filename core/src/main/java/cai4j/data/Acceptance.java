@@ -3,6 +3,7 @@ package cai4j.data;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.evals.Judge;
+import cai4j.evals.Relevance;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
 import cai4j.evals.ScenarioKind;
@@ -17,22 +18,27 @@ import java.util.Set;
 /**
  * Whether an answer may be trained on. The judge grades it with the same rubrics the evaluation
  * uses: a scenario's own (so a benign request must be helped, and a conflict's higher tier must
- * win) and, for every further clause the answer was shaped by, whether it follows that clause.
- * An answer is accepted only when every rubric grades it a pass; an ungraded answer is never
- * accepted, since nothing vouches for it.
+ * win) and, for every further clause the answer was shaped by, whether it follows that clause; a
+ * prompt that is no scenario and names no clause is graded under the highest-ranked clause the
+ * relevance pass finds it touches. Every grade also reads the rest of the constitution, so an
+ * answer is accepted only when every rubric grades it a pass and the judge confirms no other clause
+ * broken; an ungraded answer is never accepted, since nothing vouches for it.
  */
 public final class Acceptance {
 
     /** Why an answer was kept out, as the meta file counts it: "revision not compliant", ... */
-    public static final String NOT_COMPLIANT = "not compliant", UNGRADED = "ungraded", WORSE = "worse than original";
+    public static final String NOT_COMPLIANT = "not compliant", UNGRADED = "ungraded", WORSE = "worse than original",
+            BREAKS_ANOTHER = "breaks another clause";
 
     private final Judge judge;
+    private final cai4j.model.LanguageModel model;
     private final Constitution constitution;
 
     /** @param judge the judge model; its calls count towards {@code tally}, like every call of the stage */
     public Acceptance(cai4j.model.LanguageModel judge, Constitution constitution, Tally tally) {
         // one greedy sample: the evaluation's default, and what a rerun replays from the ledger
-        this.judge = new Judge(tally.counting(judge), 1, 0.0);
+        this.model = tally.counting(judge);
+        this.judge = new Judge(model, 1, 0.0);
         this.constitution = constitution;
     }
 
@@ -44,6 +50,16 @@ public final class Acceptance {
      * The rubrics an answer to a prompt is graded under: the scenario's, when the prompt is one,
      * then a "follows the clause" rubric for each other clause named (e.g. the critique's).
      */
+    public List<Rubric> rubrics(Optional<Scenario> scenario, Collection<String> clauseIds, List<Message> conversation) {
+        List<Rubric> out = rubrics(scenario, clauseIds);
+        if (!out.isEmpty()) return out;
+        // one rubric is enough: the judge reads the whole constitution (or its relevant part) for other breaches
+        return Relevance.select(model, constitution, conversation, List.of()).clauses().stream()
+                .min(java.util.Comparator.comparingInt(c -> constitution.tier(c.tier()).map(cai4j.constitution.Tier::rank).orElse(Integer.MAX_VALUE)))
+                .map(c -> List.of(Rubric.follows(ScenarioKind.DIRECT, c, "", "", ""))).orElse(List.of());
+    }
+
+    /** The rubrics of a scenario and of the clauses named, without asking which clauses are relevant. */
     public List<Rubric> rubrics(Optional<Scenario> scenario, Collection<String> clauseIds) {
         List<Rubric> out = new ArrayList<>();
         Set<String> covered = new LinkedHashSet<>();
@@ -64,7 +80,8 @@ public final class Acceptance {
         List<Check> out = new ArrayList<>();
         for (Rubric r : rubrics) {
             Judge.Assessment a = judge.assess(constitution, r, conversation, answer, key);
-            out.add(new Check(r.clause().id(), r.loser().map(Clause::id).orElse(""), r.kind().json(), a.grade().json(), a.failure().json(), a.score()));
+            List<String> broken = a.collateral().stream().filter(cai4j.evals.Collateral::confirmed).map(cai4j.evals.Collateral::clauseId).toList();
+            out.add(new Check(r.clause().id(), r.loser().map(Clause::id).orElse(""), r.kind().json(), a.grade().json(), a.failure().json(), a.score(), broken));
         }
         return out;
     }
@@ -73,6 +90,7 @@ public final class Acceptance {
     public static String verdict(List<Check> checks) {
         if (checks.stream().anyMatch(Check::ungraded)) return UNGRADED;
         if (checks.stream().anyMatch(c -> !c.passed())) return NOT_COMPLIANT;
+        if (checks.stream().anyMatch(c -> !c.broken().isEmpty())) return BREAKS_ANOTHER;
         return "";
     }
 

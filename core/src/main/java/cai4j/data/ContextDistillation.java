@@ -88,7 +88,8 @@ public final class ContextDistillation {
 
     /**
      * Answers one prompt with the constitution; empty when the answer may not be trained on: cut
-     * off by its token limit, empty, or not passed by the judge under the scenario's rubric.
+     * off by its token limit, empty, or not passed by the judge under the scenario's rubric (for a
+     * prompt that is no scenario, the highest-ranked clause the relevance pass finds it touches).
      */
     public List<DistillRecord> run(Prompt prompt, Optional<Scenario> scenario) {
         List<Message> request = ConstitutionPrompt.withConstitution(systemPrompt, prompt.messages());
@@ -102,7 +103,7 @@ public final class ContextDistillation {
             tally.reject("empty response");
             return List.of();
         }
-        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of()), prompt.messages(), response, prompt.id());
+        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of(), prompt.messages()), prompt.messages(), response, prompt.id());
         String why = Acceptance.verdict(checks);
         if (!why.isEmpty()) {
             tally.reject("response " + why);

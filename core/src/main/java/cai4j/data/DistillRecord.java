@@ -19,7 +19,8 @@ import java.util.Map;
  * @param systemPromptSha256   hash of the system prompt used, to tell runs with different prefixes apart
  * @param models               role → model spec
  * @param checks               the judge's grades of the response, which let it in (the scenario's
- *                             rubric when the prompt is a scenario; none otherwise)
+ *                             rubric when the prompt is a scenario, otherwise that of the highest-ranked
+ *                             clause the relevance pass finds the prompt touches; none when it finds none)
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record DistillRecord(

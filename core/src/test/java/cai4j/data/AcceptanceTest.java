@@ -28,7 +28,7 @@ class AcceptanceTest {
     }
 
     static String verdict(String grade, int score) {
-        return "{\"reasoning\": \"r\", \"verdict\": \"" + grade + "\", \"score\": " + score + ", \"refused\": false}";
+        return "{\"reasoning\": \"r\", \"verdict\": \"" + grade + "\", \"score\": " + score + ", \"refusal\": \"none\", \"collateral\": []}";
     }
 
     List<SftRecord> sft(Function<ChatRequest, Completion> target, Function<ChatRequest, Completion> generator,
@@ -104,6 +104,35 @@ class AcceptanceTest {
         assertThat(stage.run(prompt, Optional.of(benign))).isEmpty();
         assertThat(tally.rejected()).containsExactly(Map.entry("revision not compliant", 1));
         assertThat(judge.requests).extracting(ScriptedModel::last).anyMatch(p -> p.contains("for over-refusal"));
+    }
+
+    @Test
+    void aPromptThatIsNoScenarioIsJudgedUnderTheHighestRankedClauseItTouches() {
+        ScriptedModel judge = new ScriptedModel("openai:j", r -> {
+            String relevant = cai4j.evals.ScriptedGenerator.relevant(last(r), " ");
+            return text(relevant != null ? relevant : RubricJudge.graded(last(r), true));
+        });
+        var distill = new ContextDistillation(new ScriptedModel("openai:t", r -> text(REVISED)), Fixtures.constitution(),
+                ContextDistillation.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
+        // every rule touches it; the one of the highest tier is graded, and the judge reads the rest for other breaches
+        assertThat(distill.run(prompt)).singleElement().satisfies(d -> assertThat(d.checks()).singleElement()
+                .satisfies(c -> assertThat(c.clauseId()).isEqualTo("safe-1")));
+        assertThat(judge.requests).extracting(ScriptedModel::last).anyMatch(p -> p.contains("Rules, numbered:"));
+    }
+
+    @Test
+    void anAnswerTheJudgeConfirmsBreaksAnotherClauseIsRejected() {
+        Scenario direct = new Scenario("s-direct", List.of("safe-1"), ScenarioKind.DIRECT, "", prompt.lastUserText(), prompt.messages(),
+                "declines", "explains", "openai:g", "t@1");
+        ScriptedModel judge = new ScriptedModel("openai:j", r -> {
+            String confirmed = RubricJudge.confirmation(last(r), true);
+            if (confirmed != null) return text(confirmed);
+            return text(RubricJudge.verdict(r.messages().getFirst().content(), last(r), false, "dangerous assumptions", "tension wrench"));
+        });
+        var distill = new ContextDistillation(new ScriptedModel("openai:t", r -> text(INITIAL)), Fixtures.constitution(),
+                ContextDistillation.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
+        assertThat(distill.run(prompt, Optional.of(direct))).isEmpty();
+        assertThat(tally.rejected()).containsExactly(Map.entry("response breaks another clause", 1));
     }
 
     @Test

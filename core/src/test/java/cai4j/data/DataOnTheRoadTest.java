@@ -120,7 +120,7 @@ class DataOnTheRoadTest {
              Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(ENV))) {
             LanguageModel m = road.model(server.anthropicSpec("claude-test"));
             ContextDistillation.Settings one = new ContextDistillation.Settings(List.of(), 0, 256, 1);
-            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, m, one, StageProgress.NONE);
+            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, ScriptedModel.lenientJudge(), one, StageProgress.NONE);
             assertThat(server.calls()).extracting(Call::system).containsOnly(ConstitutionPrompt.render(Fixtures.constitution()));
             assertThat(r.meta().usage().cachedTokens()).isPositive();
             assertThat(r.meta().cachedShare()).isGreaterThan(0.3);

@@ -150,7 +150,7 @@ class ScenarioContextTest {
         List<Prompt> prompts = PromptFile.read(run, false).prompts();
         // (the same request written for several kinds is one prompt)
         assertThat(prompts).extracting(Prompt::messages).containsExactlyElementsOf(scenarios.stream().map(Scenario::messages).distinct().toList());
-        var distill = new ContextDistillation(target, HARBOR, ContextDistillation.Settings.defaults(), new cai4j.data.Acceptance(judge, HARBOR, new Tally()), new Tally());
+        var distill = new ContextDistillation(target, HARBOR, ContextDistillation.Settings.defaults(), new cai4j.data.Acceptance(new ScriptedModel("test:accept", r -> "no clause applies"), HARBOR, new Tally()), new Tally());
         for (Prompt p : prompts) distill.run(p);
         assertThat(target.requests).hasSize(scenarios.size() * 3 - attacks + prompts.size());
 
