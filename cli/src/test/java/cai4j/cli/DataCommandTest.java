@@ -180,11 +180,11 @@ class DataCommandTest {
             return "A considered answer.";
         })) {
             Result d = cai4j("data", "distill", "examples/helpful-assistant.md", "--prompts", "examples/prompts.jsonl", "--limit", "6",
-                    "--run", run.toString(), "--target", server.openAiSpec("t"));
+                    "--run", run.toString(), "--target", server.openAiSpec("t"), "--judge", server.openAiSpec("j"));
             assertThat(d.code()).as(d.err()).isZero();
             assertThat(lines(run.resolve("data/distill.jsonl"))).hasSize(6);
             // the constitution as written: its Markdown without front matter, never a clause id
-            assertThat(server.calls()).extracting(Call::system).allSatisfy(s -> assertThat(s).startsWith("# Harbor Assistant Constitution\n\nHarbor is")
+            assertThat(server.calls()).filteredOn(c -> c.model().equals("t")).isNotEmpty().extracting(Call::system).allSatisfy(s -> assertThat(s).startsWith("# Harbor Assistant Constitution\n\nHarbor is")
                     .doesNotContain("tier=").doesNotContainPattern("\\.[0-9a-f]{8}\\b"));
 
             Result u = cai4j("data", "understand", "examples/helpful-assistant.md", "--run", run.toString(), "--generator", server.openAiSpec("g"),
