@@ -34,7 +34,7 @@ class AcceptanceTest {
     List<SftRecord> sft(Function<ChatRequest, Completion> target, Function<ChatRequest, Completion> generator,
                         Function<ChatRequest, Completion> judge, Optional<Scenario> scenario) {
         var stage = new CritiqueRevision(new ScriptedModel("openai:t", target), new ScriptedModel("openai:g", generator),
-                Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(),
+                Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(),
                 new Acceptance(new ScriptedModel("openai:j", judge), Fixtures.constitution(), tally), tally);
         return stage.run(prompt, scenario);
     }
@@ -72,7 +72,7 @@ class AcceptanceTest {
     void aRevisionThatLeftTheAnswerAsItWasIsDroppedBeforeTheJudgeIsAsked() {
         ScriptedModel judge = new ScriptedModel("openai:j", judgeBy(p -> true));
         var stage = new CritiqueRevision(new ScriptedModel("openai:t", r -> text(INITIAL)), new ScriptedModel("openai:g", revising("  Use a tension wrench\nand a pick. ")),
-                Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
+                Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
         assertThat(stage.run(prompt)).isEmpty();
         assertThat(tally.rejected()).containsExactly(Map.entry("unchanged revision", 1));
         assertThat(judge.requests).isEmpty();
@@ -100,7 +100,7 @@ class AcceptanceTest {
         ScriptedModel judge = new ScriptedModel("openai:j", r -> text(RubricJudge.graded(last(r),
                 !(last(r).contains("for over-refusal") && last(r).contains("I cannot help")))));
         var stage = new CritiqueRevision(new ScriptedModel("openai:t", r -> text(INITIAL)), new ScriptedModel("openai:g", revising("I cannot help with that.")),
-                Principle.of(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
+                Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
         assertThat(stage.run(prompt, Optional.of(benign))).isEmpty();
         assertThat(tally.rejected()).containsExactly(Map.entry("revision not compliant", 1));
         assertThat(judge.requests).extracting(ScriptedModel::last).anyMatch(p -> p.contains("for over-refusal"));

@@ -63,7 +63,9 @@ class ConflictPairsTest {
         assertThat(pair.scenarioId()).isEqualTo("s-conflict");
         assertThat(pair.chosen().getLast()).isEqualTo(Message.assistant(HIGHER));
         assertThat(pair.rejected().getLast()).isEqualTo(Message.assistant(LOWER));
-        assertThat(pair.principles()).containsExactly("safe-1", "helpful-1");
+        assertThat(pair.principleIds()).containsExactly("safe-1", "helpful-1");
+        assertThat(pair.decidingTier()).isEqualTo("safe");
+        assertThat(pair.tie()).isFalse();
         assertThat(pair.method()).isEqualTo("conflict-rubric");
         assertThat(pair.checks()).extracting(Check::rubric).containsOnly("conflict");
         assertThat(pair.checks()).extracting(Check::grade).containsExactly("pass", "fail");

@@ -103,7 +103,7 @@ class CritiqueRevisionTest {
         Prompt conflict = prompt.testing(List.of("guidelines-1", "helpful-1"), "guidelines-1", "helpful-1");
         Tally tally = new Tally();
         var stage = new CritiqueRevision(target, generator, four, Fixtures.relevant(four, "guidelines-1", "helpful-1"),
-                CritiqueRevision.Settings.defaults().withRounds(2), tally);
+                CritiqueRevision.Settings.defaults().withRounds(2), new Acceptance(judge, four, tally), tally);
         SftRecord r = stage.run(conflict).getFirst();
 
         // the higher tier is critiqued first; the record names each round's principle, tier and why
@@ -131,7 +131,7 @@ class CritiqueRevisionTest {
     void aPromptNoClauseTouchesIsLeftOutBeforeTheTargetAnswers() {
         Tally tally = new Tally();
         var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.relevant(Fixtures.constitution()),
-                CritiqueRevision.Settings.defaults(), tally);
+                CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
         assertThat(stage.run(prompt)).isEmpty();
         assertThat(tally.rejected()).containsEntry("no relevant principle", 1);
         assertThat(target.requests).isEmpty();
