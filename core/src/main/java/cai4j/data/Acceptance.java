@@ -3,7 +3,6 @@ package cai4j.data;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.evals.Judge;
-import cai4j.evals.Relevance;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
 import cai4j.evals.ScenarioKind;
@@ -31,14 +30,14 @@ public final class Acceptance {
             BREAKS_ANOTHER = "breaks another clause";
 
     private final Judge judge;
-    private final cai4j.model.LanguageModel model;
+    private final Relevant.Finder relevance;
     private final Constitution constitution;
 
     /** @param judge the judge model; its calls count towards {@code tally}, like every call of the stage */
     public Acceptance(cai4j.model.LanguageModel judge, Constitution constitution, Tally tally) {
         // one greedy sample: the evaluation's default, and what a rerun replays from the ledger
-        this.model = tally.counting(judge);
-        this.judge = new Judge(model, 1, 0.0);
+        this.judge = new Judge(tally.counting(judge), 1, 0.0);
+        this.relevance = Relevant.by(judge, constitution, tally);
         this.constitution = constitution;
     }
 
@@ -50,11 +49,11 @@ public final class Acceptance {
      * The rubrics an answer to a prompt is graded under: the scenario's, when the prompt is one,
      * then a "follows the clause" rubric for each other clause named (e.g. the critique's).
      */
-    public List<Rubric> rubrics(Optional<Scenario> scenario, Collection<String> clauseIds, List<Message> conversation) {
+    public List<Rubric> rubrics(Optional<Scenario> scenario, Collection<String> clauseIds, Prompt prompt) {
         List<Rubric> out = rubrics(scenario, clauseIds);
         if (!out.isEmpty()) return out;
         // one rubric is enough: the judge reads the whole constitution (or its relevant part) for other breaches
-        return Relevance.select(model, constitution, conversation, List.of()).clauses().stream()
+        return relevance.find(prompt).clauses().stream()
                 .min(java.util.Comparator.comparingInt(c -> constitution.tier(c.tier()).map(cai4j.constitution.Tier::rank).orElse(Integer.MAX_VALUE)))
                 .map(c -> List.of(Rubric.follows(ScenarioKind.DIRECT, c, "", "", ""))).orElse(List.of());
     }

@@ -103,7 +103,7 @@ public final class ContextDistillation {
             tally.reject("empty response");
             return List.of();
         }
-        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of(), prompt.messages()), prompt.messages(), response, prompt.id());
+        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of(), prompt), prompt.messages(), response, prompt.id());
         String why = Acceptance.verdict(checks);
         if (!why.isEmpty()) {
             tally.reject("response " + why);
