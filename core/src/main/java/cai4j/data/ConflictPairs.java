@@ -63,7 +63,8 @@ public final class ConflictPairs {
     }
 
     /** The pair of a conflict scenario; empty for any other prompt, or when the judge does not confirm both sides. */
-    public List<PreferenceRecord> run(Prompt prompt, Optional<Scenario> scenario) {
+    public List<PreferenceRecord> run(Prompt prompt) {
+        Optional<Scenario> scenario = prompt.scenario();
         if (scenario.isEmpty() || scenario.get().kind() != ScenarioKind.CONFLICT) return List.of();
         Scenario s = scenario.get();
         Clause winner = clause(s, s.winner()), loser = clause(s, s.loser());

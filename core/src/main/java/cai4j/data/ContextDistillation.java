@@ -81,17 +81,12 @@ public final class ContextDistillation {
         return t;
     }
 
-    /** Answers a prompt that is no scenario. */
-    public List<DistillRecord> run(Prompt prompt) {
-        return run(prompt, Optional.empty());
-    }
-
     /**
      * Answers one prompt with the constitution; empty when the answer may not be trained on: cut
      * off by its token limit, empty, or not passed by the judge under the scenario's rubric (for a
      * prompt that is no scenario, the highest-ranked clause the relevance pass finds it touches).
      */
-    public List<DistillRecord> run(Prompt prompt, Optional<Scenario> scenario) {
+    public List<DistillRecord> run(Prompt prompt) {
         List<Message> request = ConstitutionPrompt.withConstitution(systemPrompt, prompt.messages());
         Completion answer = tally.count(target.complete(Requests.of(request, ANSWER, settings.temperature(), settings.maxTokens())));
         String response = answer.text().strip();
@@ -103,7 +98,7 @@ public final class ContextDistillation {
             tally.reject("empty response");
             return List.of();
         }
-        List<Check> checks = acceptance.grade(acceptance.rubrics(scenario, List.of(), prompt), prompt.messages(), response, prompt.id());
+        List<Check> checks = acceptance.grade(acceptance.rubrics(prompt.scenario(), List.of(), prompt), prompt.messages(), response, prompt.id());
         String why = Acceptance.verdict(checks);
         if (!why.isEmpty()) {
             tally.reject("response " + why);

@@ -92,18 +92,13 @@ public final class CritiqueRevision {
         return t;
     }
 
-    /** Critiques and revises the answer to a prompt that is no scenario. */
-    public List<SftRecord> run(Prompt prompt) {
-        return run(prompt, Optional.empty());
-    }
-
     /**
      * Critiques and revises the answer to one prompt; empty when nothing may be trained on: no
      * principle the prompt touches, an answer, critique or revision cut off by its token limit, an
      * empty one, a revision that left the answer as it was, or one the judge does not pass (under
      * the scenario's rubric and each critique clause) or scores below the initial answer.
      */
-    public List<SftRecord> run(Prompt prompt, Optional<Scenario> scenario) {
+    public List<SftRecord> run(Prompt prompt) {
         Relevant relevant = relevance.find(prompt);
         if (relevant.isEmpty()) {
             // a critique under a principle the conversation never raises teaches nothing
@@ -168,7 +163,7 @@ public final class CritiqueRevision {
             return List.of();
         }
         List<String> clauseIds = rounds.stream().map(SftRecord.Round::clauseId).toList();
-        List<Rubric> rubrics = acceptance.rubrics(scenario, clauseIds);
+        List<Rubric> rubrics = acceptance.rubrics(prompt.scenario(), clauseIds);
         List<Check> checks = acceptance.grade(rubrics, prompt.messages(), current, prompt.id());
         String why = Acceptance.verdict(checks);
         if (!why.isEmpty()) {

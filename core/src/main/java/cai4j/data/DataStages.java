@@ -28,24 +28,9 @@ public final class DataStages {
      *
      * @param name   the file name, for the record
      * @param sha256 hash of the file's bytes
-     * @param result    the prompts read
-     * @param scenarios prompt id → the scenario it is, for prompts read from a run's scenarios: its
-     *                  clauses and rubric decide how an answer to it is checked
+     * @param result the prompts read (those of a run's scenarios carry their scenario)
      */
-    public record Prompts(String name, String sha256, PromptFile.Result result, Map<String, Scenario> scenarios) {
-        public Prompts {
-            scenarios = Map.copyOf(scenarios);
-        }
-
-        public Prompts(String name, String sha256, PromptFile.Result result) {
-            this(name, sha256, result, Map.of());
-        }
-
-        /** The scenario a prompt is, when it came from a run's scenarios. */
-        public java.util.Optional<Scenario> scenario(Prompt p) {
-            return java.util.Optional.ofNullable(scenarios.get(p.id()));
-        }
-
+    public record Prompts(String name, String sha256, PromptFile.Result result) {
         public static Prompts read(Path file, boolean skipBad, int limit) {
             return read(List.of(file), skipBad, limit);
         }
@@ -59,11 +44,7 @@ public final class DataStages {
             int duplicates = 0;
             StringBuilder hashes = new StringBuilder();
             List<String> names = new java.util.ArrayList<>();
-            Map<String, Scenario> scenarios = new java.util.HashMap<>();
             for (Path f : files) {
-                if (java.nio.file.Files.isDirectory(f) && java.nio.file.Files.isRegularFile(new EvalFiles(f).scenarios())) {
-                    for (Scenario s : new EvalFiles(f).readScenarios()) scenarios.put(Prompt.of(s.messages(), "").id(), s);
-                }
                 PromptFile.Result r = PromptFile.read(f, skipBad);
                 for (Prompt p : r.prompts()) {
                     if (ids.add(p.id())) all.add(p);
@@ -83,9 +64,7 @@ public final class DataStages {
             }
             String sha = files.size() == 1 ? hashes.toString() : Hash.sha256(hashes.toString());
             PromptFile.Result result = new PromptFile.Result(all, skipped, duplicates).limit(limit);
-            Map<String, Scenario> used = new java.util.HashMap<>();
-            for (Prompt p : result.prompts()) if (scenarios.containsKey(p.id())) used.put(p.id(), scenarios.get(p.id()));
-            return new Prompts(String.join(", ", names), sha, result, used);
+            return new Prompts(String.join(", ", names), sha, result);
         }
 
         public static Prompts none() {
@@ -105,7 +84,7 @@ public final class DataStages {
                 withJudge(CritiqueRevision.templates()), inputs,
                 settings("rounds", s.rounds(), "few_shot_examples", s.fewShot().examples().size(), "seed", s.seed(),
                         "temperature", s.temperature(), "max_tokens", s.maxTokens()), prompts);
-        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p, prompts.scenario(p)));
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p));
     }
 
     /**
@@ -130,10 +109,10 @@ public final class DataStages {
                         "min_option_mass", s.minMass(), "tie_margin", s.tieMargin(), "aggregation", "tier-first",
                         "few_shot_comparisons", s.fewShot().examples().size(),
                         "conflict_scenarios", prompts.result().prompts().stream()
-                                .filter(p -> prompts.scenario(p).filter(x -> x.kind() == ScenarioKind.CONFLICT).isPresent()).count()), prompts);
+                                .filter(p -> p.scenario().filter(x -> x.kind() == ScenarioKind.CONFLICT).isPresent()).count()), prompts);
         return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> {
             List<PreferenceRecord> out = new java.util.ArrayList<>(stage.run(p));
-            out.addAll(conflicts.run(p, prompts.scenario(p)));
+            out.addAll(conflicts.run(p));
             return out;
         });
     }
@@ -147,7 +126,7 @@ public final class DataStages {
                 settings("clauses", s.clauseIds().isEmpty() ? "all" : String.join(",", s.clauseIds()),
                         "system_prompt_sha256", Hash.sha256(stage.systemPrompt()), "temperature", s.temperature(),
                         "max_tokens", s.maxTokens()), prompts);
-        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p, prompts.scenario(p)));
+        return DataRun.execute(runDir, plan, prompts.result().prompts(), s.parallelism(), progress, tally, p -> stage.run(p));
     }
 
     /** Understanding questions about every rule; the prompts, when given, are the cases of application questions. */
@@ -165,7 +144,7 @@ public final class DataStages {
                                             StageProgress progress) {
         Tally tally = new Tally();
         Understanding stage = new Understanding(generator, c, s, new Acceptance(judge, c, tally), tally);
-        List<Understanding.Task> tasks = stage.tasks(cases.result().prompts(), cases.scenarios(), clauses);
+        List<Understanding.Task> tasks = stage.tasks(cases.result().prompts(), clauses);
         if (limit > 0 && tasks.size() > limit) tasks = tasks.subList(0, limit);
         DataRun.Plan plan = plan(runDir, Kind.UNDERSTAND, c, models("generator", generator, "judge", judge), withJudge(Understanding.templates()),
                 inputs(cases), settings("questions", s.questions().stream().map(Understanding.Question::label).sorted().toList(),

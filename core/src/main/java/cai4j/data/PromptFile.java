@@ -90,8 +90,8 @@ public final class PromptFile {
         EvalFiles files = new EvalFiles(runDir);
         return files.readTrainingScenarios().map(train -> {
             Set<String> ids = new java.util.HashSet<>();
-            for (Scenario s : train) ids.add(Prompt.of(s.messages(), "").id());
-            List<Prompt> kept = all.prompts().stream().filter(p -> ids.contains(p.id())).toList();
+            for (Scenario s : train) ids.add(s.id());
+            List<Prompt> kept = all.prompts().stream().filter(p -> p.scenario().map(Scenario::id).filter(ids::contains).isPresent()).toList();
             if (kept.isEmpty()) throw new InputError(files.split() + " holds out no scenario for training; the run has no training prompts.");
             return new Result(kept, all.skipped(), all.duplicates());
         }).orElse(all);
@@ -179,15 +179,17 @@ public final class PromptFile {
     }
 
     /**
-     * An evaluation scenario names the clauses it tests ({@code clauseIds}, and for a conflict its
-     * {@code winner} and {@code loser}): they are relevant to the prompt whatever else is.
+     * A line of a run's {@code scenarios.jsonl} is an evaluation scenario: the prompt carries it, since
+     * its clauses and rubric decide which principles apply and how an answer is checked.
      */
-    private static Prompt tested(JsonNode node, Prompt p) {
-        JsonNode ids = node.get("clauseIds");
-        if (ids == null || !ids.isArray() || ids.isEmpty()) return p;
-        List<String> clauses = new ArrayList<>();
-        for (JsonNode id : ids) if (id.isTextual() && !id.asText().isBlank()) clauses.add(id.asText());
-        return p.testing(clauses, node.path("winner").asText(""), node.path("loser").asText(""));
+    private static Prompt tested(JsonNode node, Prompt p) throws BadLine {
+        if (!node.has("clauseIds") || !node.has("kind")) return p;
+        try {
+            return p.asScenario(Json.MAPPER.treeToValue(node, Scenario.class));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            Throwable why = e.getCause() instanceof InputError ie ? ie : e;
+            throw new BadLine("not a scenario of this version (" + (why instanceof JsonProcessingException j ? j.getOriginalMessage() : why.getMessage()) + ")");
+        }
     }
 
     /** Plain text is one user message; text in the transcript format is split into its turns. */

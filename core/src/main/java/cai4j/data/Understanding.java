@@ -155,9 +155,9 @@ public final class Understanding {
         return sb.toString().strip();
     }
 
-    /** The questions about every rule, with cases from prompts that are no scenarios (so none matches a clause). */
+    /** The questions about every rule of the constitution. */
     public List<Task> tasks(List<Prompt> cases) {
-        return tasks(cases, Map.of(), List.of());
+        return tasks(cases, List.of());
     }
 
     /**
@@ -172,7 +172,7 @@ public final class Understanding {
      *
      * @param scenarios prompt id → the scenario the prompt is
      */
-    public List<Task> tasks(List<Prompt> cases, Map<String, Scenario> scenarios, List<Clause> clauses) {
+    public List<Task> tasks(List<Prompt> cases, List<Clause> clauses) {
         List<Clause> rules = !clauses.isEmpty() ? clauses : constitution.rules().isEmpty() ? constitution.clauses() : constitution.rules();
         List<Clause> others = constitution.rules().isEmpty() ? constitution.clauses() : constitution.rules();
         List<Question> kinds = java.util.Arrays.stream(Question.values()).filter(settings.questions()::contains).toList();
@@ -185,8 +185,7 @@ public final class Understanding {
                 switch (kinds.get((i + k) % kinds.size())) {
                     case MEANING -> own.add(new Task(Question.MEANING, List.of(c), "", ""));
                     case APPLICATION -> {
-                        List<Prompt> about = cases.stream().filter(p -> scenarios.containsKey(p.id())
-                                && scenarios.get(p.id()).clauseIds().contains(c.id())).toList();
+                        List<Prompt> about = cases.stream().filter(p -> p.clauseIds().contains(c.id())).toList();
                         if (about.isEmpty()) own.add(new Task(Question.APPLICATION, List.of(c), INVENT_A_CASE, ""));
                         else {
                             Prompt p = about.get(new Random(settings.seed() * 31 + c.id().hashCode()).nextInt(about.size()));
@@ -195,8 +194,8 @@ public final class Understanding {
                     }
                     case CONFLICT -> {
                         // a partner a conflict scenario found in real tension with the clause, else any rule of another tier
-                        List<Clause> tense = cases.stream().map(p -> scenarios.get(p.id()))
-                                .filter(x -> x != null && x.kind() == cai4j.evals.ScenarioKind.CONFLICT && x.clauseIds().contains(c.id()))
+                        List<Clause> tense = cases.stream().flatMap(p -> p.scenario().stream())
+                                .filter(x -> x.kind() == cai4j.evals.ScenarioKind.CONFLICT && x.clauseIds().contains(c.id()))
                                 .flatMap(x -> x.clauseIds().stream()).filter(id -> !id.equals(c.id())).distinct()
                                 .flatMap(id -> constitution.clause(id).stream()).filter(o -> !o.tier().equals(c.tier())).toList();
                         List<Clause> rivals = !tense.isEmpty() ? tense : others.stream().filter(o -> !o.tier().equals(c.tier())).toList();

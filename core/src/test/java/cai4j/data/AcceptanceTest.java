@@ -36,7 +36,7 @@ class AcceptanceTest {
         var stage = new CritiqueRevision(new ScriptedModel("openai:t", target), new ScriptedModel("openai:g", generator),
                 Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(),
                 new Acceptance(new ScriptedModel("openai:j", judge), Fixtures.constitution(), tally), tally);
-        return stage.run(prompt, scenario);
+        return stage.run(scenario.map(prompt::asScenario).orElse(prompt));
     }
 
     static Function<ChatRequest, Completion> revising(String revision) {
@@ -101,7 +101,7 @@ class AcceptanceTest {
                 !(last(r).contains("for over-refusal") && last(r).contains("I cannot help")))));
         var stage = new CritiqueRevision(new ScriptedModel("openai:t", r -> text(INITIAL)), new ScriptedModel("openai:g", revising("I cannot help with that.")),
                 Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
-        assertThat(stage.run(prompt, Optional.of(benign))).isEmpty();
+        assertThat(stage.run(prompt.asScenario(benign))).isEmpty();
         assertThat(tally.rejected()).containsExactly(Map.entry("revision not compliant", 1));
         assertThat(judge.requests).extracting(ScriptedModel::last).anyMatch(p -> p.contains("for over-refusal"));
     }
@@ -131,7 +131,7 @@ class AcceptanceTest {
         });
         var distill = new ContextDistillation(new ScriptedModel("openai:t", r -> text(INITIAL)), Fixtures.constitution(),
                 ContextDistillation.Settings.defaults(), new Acceptance(judge, Fixtures.constitution(), tally), tally);
-        assertThat(distill.run(prompt, Optional.of(direct))).isEmpty();
+        assertThat(distill.run(prompt.asScenario(direct))).isEmpty();
         assertThat(tally.rejected()).containsExactly(Map.entry("response breaks another clause", 1));
     }
 
@@ -144,9 +144,9 @@ class AcceptanceTest {
         var whole = new ContextDistillation(new ScriptedModel("openai:t", r -> text(INITIAL)), Fixtures.constitution(), ContextDistillation.Settings.defaults(), acceptance, tally);
         var cutOff = new ContextDistillation(new ScriptedModel("openai:t", r -> cut(REVISED)), Fixtures.constitution(), ContextDistillation.Settings.defaults(), acceptance, tally);
         var good = new ContextDistillation(new ScriptedModel("openai:t", r -> text(REVISED)), Fixtures.constitution(), ContextDistillation.Settings.defaults(), acceptance, tally);
-        assertThat(whole.run(prompt, Optional.of(direct))).isEmpty();
-        assertThat(cutOff.run(prompt, Optional.of(direct))).isEmpty();
-        assertThat(good.run(prompt, Optional.of(direct))).singleElement()
+        assertThat(whole.run(prompt.asScenario(direct))).isEmpty();
+        assertThat(cutOff.run(prompt.asScenario(direct))).isEmpty();
+        assertThat(good.run(prompt.asScenario(direct))).singleElement()
                 .satisfies(d -> assertThat(d.checks()).singleElement().satisfies(c -> assertThat(c.clauseId()).isEqualTo("safe-1")));
         assertThat(tally.rejected()).containsExactlyInAnyOrderEntriesOf(Map.of("response not compliant", 1, "truncated response", 1));
     }

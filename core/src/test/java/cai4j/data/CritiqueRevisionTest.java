@@ -100,7 +100,8 @@ class CritiqueRevisionTest {
     void critiqueAndRevisionStateTheOrderTheRelevantPrinciplesAndAConflictsWinner() {
         var four = Fixtures.fourTiers();
         // a conflict scenario: the refund guideline wins over being given everything asked for
-        Prompt conflict = prompt.testing(List.of("guidelines-1", "helpful-1"), "guidelines-1", "helpful-1");
+        Prompt conflict = prompt.asScenario(new cai4j.evals.Scenario("s-c", List.of("guidelines-1", "helpful-1"), cai4j.evals.ScenarioKind.CONFLICT, "",
+                "guidelines-1", "helpful-1", prompt.lastUserText(), prompt.messages(), "keeps to the refund guideline", "gives everything asked", "openai:g", "t@1"));
         Tally tally = new Tally();
         var stage = new CritiqueRevision(target, generator, four, Fixtures.relevant(four, "guidelines-1", "helpful-1"),
                 CritiqueRevision.Settings.defaults().withRounds(2), new Acceptance(judge, four, tally), tally);

@@ -172,7 +172,8 @@ class FeedbackLabelingTest {
             return goodIsA(r) ? options("A", 0.9, 0.1) : options("A", 0.1, 0.9);
         });
         Tally tally = new Tally();
-        Prompt scenario = prompt.testing(List.of("ethical-1"), "", "");
+        Prompt scenario = prompt.asScenario(new cai4j.evals.Scenario("s-e", List.of("ethical-1"), cai4j.evals.ScenarioKind.DIRECT, "",
+                prompt.lastUserText(), prompt.messages(), "is honest", "deceives", "openai:g", "t@1"));
         var stage = new FeedbackLabeling(target, judge, four, FeedbackPrinciple.of(four), Relevant.by(judge, four, tally),
                 FeedbackLabeling.Settings.defaults().withPrinciples(4), tally);
         PreferenceRecord r = stage.run(scenario).getFirst();
