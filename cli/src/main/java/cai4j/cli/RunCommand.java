@@ -150,8 +150,11 @@ final class RunCommand implements Callable<Integer> {
             printPlan(out, plan, c, targetSpec, judgeSpec, generatorSpec, dir);
             return Main.OK;
         }
-        if (selfJudged) {
-            err.println("note: the judge is the target model (" + targetSpec + "); pass --judge to grade with another model.");
+        if (selfJudged || judgeSpec.equals(generatorSpec)) {
+            String whom = selfJudged && judgeSpec.equals(generatorSpec) ? "the target and the generator"
+                    : selfJudged ? "the target" : "the generator";
+            err.println("note: the judge (" + judgeSpec + ") is also " + whom + ", so it grades its own work; pass --judge"
+                    + (judgeSpec.equals(generatorSpec) ? " and --generator" : "") + " to use other models.");
         }
         Json.writeAtomically(dir.resolve("constitution.json"), Json.pretty(c) + "\n");
         try (Road road = Models.road(dir, roadOptions)) {

@@ -152,9 +152,10 @@ public final class DataStages {
         return DataRun.execute(runDir, plan, tasks, s.parallelism(), progress, tally, stage::run);
     }
 
-    /** A stage's templates and the judge's, which accept or reject what it makes. */
+    /** A stage's templates, the relevance pass's, and the judge's, which accept or reject what it makes. */
     private static Map<String, String> withJudge(Map<String, String> templates) {
         Map<String, String> t = new LinkedHashMap<>(templates);
+        t.putAll(cai4j.evals.Relevance.templates());
         t.putAll(Judge.templates());
         return t;
     }

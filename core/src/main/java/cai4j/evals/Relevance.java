@@ -28,6 +28,11 @@ public final class Relevance {
     private Relevance() {}
 
     static final Template TEMPLATE = Template.load("relevance");
+
+    /** The relevance template's name and version, for the records of what was asked. */
+    public static Map<String, String> templates() {
+        return Map.of(TEMPLATE.name(), TEMPLATE.version());
+    }
     static final JsonNode SCHEMA = StructuredCall.schema("relevance.schema.json");
     /**
      * Characters of numbered rule text per call: about 1,500 tokens, which leaves room for the
