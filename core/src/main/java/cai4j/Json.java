@@ -43,20 +43,34 @@ public final class Json {
         }
     }
 
-    /** Writes a whole file atomically: a temp file in the same folder, then a rename. */
+    /**
+     * Writes a whole file atomically: a temp file in the same folder, then a rename. A write that
+     * fails (a full disk, a read-only folder) removes its temp file and says which file it was.
+     */
     public static void writeAtomically(Path file, String content) {
+        if (Files.isDirectory(file)) throw new InputError("Cannot write " + file + ": it is a folder; name a file.");
+        Path tmp = null;
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
             readableByAll(tmp);
             Files.writeString(tmp, content, StandardCharsets.UTF_8);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw FileProblem.writing(file, e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; that error is the one to report
+                }
+            }
         }
     }
 
@@ -87,7 +101,8 @@ public final class Json {
         List<T> out = new ArrayList<>();
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
-            int start = 0;
+            // editors on Windows start UTF-8 files with a byte-order mark; it is not part of the JSON
+            int start = text.startsWith("\uFEFF") ? 1 : 0;
             int lineNo = 0;
             while (start < text.length()) {
                 int nl = text.indexOf('\n', start);
@@ -104,7 +119,7 @@ public final class Json {
             }
             return out;
         } catch (IOException e) {
-            throw new InputError("cannot read " + file + ": " + e.getMessage());
+            throw new InputError("Cannot read " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 }

@@ -75,7 +75,7 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--prices", paramLabel = "FILE", description = "A JSON price table adding to or replacing the built-in one (USD per million tokens).")
     Path prices;
 
-    @Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one attempt may take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one attempt may take (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
     @Option(names = "--dry-run", description = "Print the planned calls, estimated tokens and worst-case cost, and call nothing.")
@@ -150,7 +150,7 @@ final class BatchCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new InputError("The input file " + input + " does not exist.");
         } catch (IOException e) {
-            throw new InputError("Cannot read " + input + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read " + input + ": " + cai4j.FileProblem.reason(e) + ".", e);
         } catch (InputError | ModelException e) {
             throw e;
         } catch (Exception e) {

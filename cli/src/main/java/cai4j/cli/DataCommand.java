@@ -76,7 +76,7 @@ final class DataCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seeds the choice of principles (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "1024", description = "Limit of each answer (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--max-tokens", converter = Positive.Count.class, paramLabel = "N", defaultValue = "1024", description = "Limit of each answer (default: ${DEFAULT-VALUE}).")
         int maxTokens;
 
         @Option(names = "--parallel", paramLabel = "N", defaultValue = "16", description = "Items worked on at once; the road also limits calls per provider (default: ${DEFAULT-VALUE}).")

@@ -148,7 +148,7 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--allow-self-judge", description = "Let the judge be the target model.")
         boolean allowSelfJudge;
 
-        @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "1024", description = "Longest target answer in tokens (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--max-tokens", converter = Positive.Count.class, paramLabel = "N", defaultValue = "1024", description = "Longest target answer in tokens (default: ${DEFAULT-VALUE}).")
         int maxTokens;
 
         @picocli.CommandLine.Mixin

@@ -1,5 +1,6 @@
 package cai4j.cli;
 
+import cai4j.FileProblem;
 import cai4j.InputError;
 import cai4j.model.ModelException;
 import java.io.InputStream;
@@ -46,25 +47,7 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
-        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            Throwable e = ex;
-            while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
-                e = e.getCause();
-            }
-            if (debug) e.printStackTrace(err);
-            if (e instanceof InputError) {
-                err.println("error: " + e.getMessage());
-                return BAD_INPUT;
-            }
-            if (e instanceof ModelException) {
-                err.println("error: " + e.getMessage());
-                return PROVIDER_FAILED;
-            }
-            if (!debug) {
-                err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (run with --debug for details)");
-            }
-            return CHECK_FAILED;
-        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> exitCode(ex, debug, err));
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("error: " + ex.getMessage());
             String name = ex.getCommandLine().getCommandSpec().qualifiedName();
@@ -78,6 +61,33 @@ public final class Main implements Runnable {
             err.println("error: the input is too large or too deeply nested to process (" + e.getClass().getSimpleName() + ").");
             return BAD_INPUT;
         }
+    }
+
+    /**
+     * The exit code and the one line a failed command prints. File problems (a missing file, a full
+     * disk, a read-only folder) are the user's to fix, so they are input errors with a sentence;
+     * only a fault of this program prints its class name.
+     */
+    static int exitCode(Throwable thrown, boolean debug, PrintWriter err) {
+        Throwable e = thrown;
+        while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (debug) e.printStackTrace(err);
+        if (e instanceof java.io.UncheckedIOException u) e = FileProblem.writing(u);
+        else if (e instanceof java.io.IOException io) e = new InputError("A file could not be read or written: " + FileProblem.reason(io) + ".", io);
+        if (e instanceof InputError) {
+            err.println("error: " + e.getMessage());
+            return BAD_INPUT;
+        }
+        if (e instanceof ModelException) {
+            err.println("error: " + e.getMessage());
+            return PROVIDER_FAILED;
+        }
+        if (!debug) {
+            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (run with --debug for details)");
+        }
+        return CHECK_FAILED;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

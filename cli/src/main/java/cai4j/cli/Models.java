@@ -32,7 +32,7 @@ final class Models {
         @picocli.CommandLine.Option(names = "--max-cost", paramLabel = "USD", description = "Stop cleanly before the run's cost would pass this many US dollars.")
         Double maxCost;
 
-        @picocli.CommandLine.Option(names = "--timeout", defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
+        @picocli.CommandLine.Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
         double timeoutSeconds;
 
         RoadConfig config() {

@@ -288,7 +288,7 @@ final class RunCommand implements Callable<Integer> {
             try (var lines = Files.lines(prompts)) {
                 return lines.filter(l -> !l.isBlank()).count();
             } catch (java.io.IOException e) {
-                throw new InputError("Cannot read prompt file " + prompts + ": " + e.getMessage() + ".");
+                throw new InputError("Cannot read prompt file " + prompts + ": " + cai4j.FileProblem.reason(e) + ".", e);
             }
         }
     }

@@ -98,7 +98,7 @@ public final class Compiler {
         } catch (NoSuchFileException e) {
             throw new InputError(file + " does not exist.");
         } catch (IOException e) {
-            throw new InputError("cannot read " + file + ": " + e.getMessage());
+            throw new InputError("Cannot read " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
         for (int i = 0; i < Math.min(bytes.length, 8192); i++) {
             if (bytes[i] == 0) throw new InputError(file + " is a binary file (a zero byte at offset " + i + "), not a text constitution.");

@@ -56,7 +56,7 @@ public final class DataStages {
                 try {
                     hashes.append(Hash.sha256(Files.readString(source)));
                 } catch (java.io.IOException e) {
-                    throw new cai4j.InputError("Cannot read prompt file " + source + ": " + e.getMessage() + ".");
+                    throw new cai4j.InputError("Cannot read prompt file " + source + ": " + cai4j.FileProblem.reason(e) + ".", e);
                 }
                 boolean split = java.nio.file.Files.isDirectory(f) && java.nio.file.Files.exists(new EvalFiles(f).split());
                 names.add(java.nio.file.Files.isDirectory(f) ? f.getFileName() + "/evals/scenarios.jsonl"

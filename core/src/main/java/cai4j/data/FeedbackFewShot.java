@@ -31,7 +31,7 @@ public record FeedbackFewShot(String source, String sha256, List<Calibration.Ite
         try {
             return new FeedbackFewShot(file.getFileName().toString(), Hash.sha256(Files.readString(file)), items);
         } catch (IOException e) {
-            throw new InputError("Cannot read feedback few-shot file " + file + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read feedback few-shot file " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 

@@ -52,7 +52,7 @@ public record FeedbackPrinciple(String id, String tier, int rank, String questio
         try {
             root = Json.MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            throw new InputError("Cannot read feedback principles " + file + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read feedback principles " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
         if (!root.isArray() || root.isEmpty()) throw new InputError("Feedback principles file " + file + " must be a non-empty JSON list of strings.");
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");

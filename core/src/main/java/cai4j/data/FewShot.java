@@ -39,7 +39,7 @@ public record FewShot(String source, String sha256, List<List<Message>> examples
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputError("Cannot read few-shot file " + file + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read few-shot file " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
         JsonNode root;
         try {

@@ -66,7 +66,7 @@ public final class PromptFile {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputError("Cannot read prompt file " + file + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read prompt file " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         Collector c = new Collector(file.getFileName().toString(), skipBad);

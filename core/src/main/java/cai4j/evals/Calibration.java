@@ -76,7 +76,7 @@ public final class Calibration {
         try {
             return parse(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8), limit);
         } catch (IOException e) {
-            throw new InputError("cannot read " + file + ": " + e.getMessage());
+            throw new InputError("Cannot read " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 

@@ -97,7 +97,7 @@ public final class ModelSpecExamples {
         try {
             return parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new InputError("cannot read " + file + ": " + e.getMessage());
+            throw new InputError("Cannot read " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 

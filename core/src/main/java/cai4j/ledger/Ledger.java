@@ -127,8 +127,12 @@ public final class Ledger implements AutoCloseable {
             Files.createDirectories(file.toAbsolutePath().getParent());
             String url = "jdbc:sqlite:" + file.toAbsolutePath();
             return new Ledger(file, DriverManager.getConnection(url), DriverManager.getConnection(url));
-        } catch (SQLException | java.io.IOException e) {
-            throw new InputError("Cannot open the ledger " + file + ": " + e.getMessage() + ".");
+        } catch (SQLException e) {
+            // SQLITE_NOTADB (26): garbage, or some other file under the ledger's name
+            if (e.getErrorCode() == 26) throw new InputError("The ledger " + file + " is not an SQLite database; move it away or give another --run.", e);
+            throw new InputError("Cannot open the ledger " + file + ": " + e.getMessage() + ".", e);
+        } catch (java.io.IOException e) {
+            throw new InputError("Cannot open the ledger " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 

@@ -56,7 +56,7 @@ public final class Prices {
             t.putAll(parse(Json.MAPPER.readTree(Files.readString(file)), file.toString()));
             return new Prices(t);
         } catch (IOException e) {
-            throw new InputError("Cannot read the price table " + file + ": " + e.getMessage() + ".");
+            throw new InputError("Cannot read the price table " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
     }
 
