@@ -94,6 +94,35 @@ public final class Json {
     }
 
     /**
+     * A record refused the line (valid JSON, wrong content). Records say which field with
+     * {@link #required}; a null reached elsewhere says only that a field is missing, never "coll".
+     */
+    private static String missing(Throwable refusal) {
+        if (refusal instanceof MissingField m) return "has no \"" + m.field + "\" field.";
+        if (refusal instanceof InputError || refusal instanceof IllegalArgumentException) {
+            String m = refusal.getMessage();
+            return "is not usable: " + (m == null ? "a field has the wrong value." : m);
+        }
+        return "lacks a field it needs or has one of the wrong kind.";
+    }
+
+    /** Thrown by a record's constructor for a field its JSON line left out. */
+    public static final class MissingField extends IllegalArgumentException {
+        final String field;
+
+        MissingField(String field) {
+            super("no \"" + field + "\" field");
+            this.field = field;
+        }
+    }
+
+    /** The value of a field a record cannot do without; a line that lacks it is named with the field. */
+    public static <T> T required(T value, String field) {
+        if (value == null) throw new MissingField(field);
+        return value;
+    }
+
+    /**
      * Reads JSON Lines written by {@link #writeLines} or appended whole lines at a time; a last
      * line without its newline is a torn write from a crash and is ignored.
      */
@@ -113,6 +142,8 @@ public final class Json {
                 if (line.isEmpty()) continue;
                 try {
                     out.add(MAPPER.readValue(line, type));
+                } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+                    throw new InputError(file + " line " + lineNo + " " + missing(e.getCause()), e);
                 } catch (JsonProcessingException e) {
                     throw new InputError(file + " line " + lineNo + " is not valid JSON: " + e.getOriginalMessage());
                 }

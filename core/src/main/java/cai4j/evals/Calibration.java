@@ -87,6 +87,11 @@ public final class Calibration {
 
     private static List<Item> parse(String name, List<String> lines, int limit) {
         List<Item> items = new ArrayList<>();
+        if (!lines.isEmpty() && lines.getFirst().startsWith("\uFEFF")) {
+            // a byte-order mark some editors write first; it is not part of the JSON
+            lines = new ArrayList<>(lines);
+            lines.set(0, lines.getFirst().substring(1));
+        }
         for (int i = 0; i < lines.size() && (limit <= 0 || items.size() < limit); i++) {
             if (lines.get(i).isBlank()) continue;
             String where = name + " line " + (i + 1);
@@ -103,6 +108,8 @@ public final class Calibration {
             }
             items.add(new Item(m.group(1), m.group(2), m.group(3), m.group(4), correct.charAt(1)));
         }
+        // 0 of 0 is no accuracy at all, and a gate reading it would pass a judge nobody tested
+        if (items.isEmpty()) throw new InputError(name + " holds no comparisons; there is nothing to calibrate the judge on.");
         return items;
     }
 

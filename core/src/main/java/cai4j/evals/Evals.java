@@ -122,6 +122,9 @@ public final class Evals {
         Constitution constitution = files.readConstitution();
         // scenarios held out as training prompts are never graded: a trained model is not scored on them
         List<Scenario> scenarios = files.readEvaluationScenarios();
+        if (scenarios.isEmpty() && !java.nio.file.Files.exists(files.split())) {
+            throw new InputError(files.scenarios() + " holds no scenarios; there is nothing to evaluate (run 'cai4j evals generate' into " + runDir + ").");
+        }
         if (scenarios.isEmpty()) throw new InputError("Every scenario of " + runDir + " is held out for training (" + files.split() + "); none is left to evaluate.");
         TargetRunner runner = new TargetRunner(target, ConstitutionPrompt.render(constitution), options.targetMaxTokens());
         Judge grader = new Judge(judge, options.judgeSamples(), options.judgeTemperature());

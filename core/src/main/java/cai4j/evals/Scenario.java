@@ -38,9 +38,9 @@ public record Scenario(
         String template) {
 
     public Scenario {
-        clauseIds = List.copyOf(clauseIds);
-        messages = List.copyOf(messages);
-        Objects.requireNonNull(kind, "kind");
+        clauseIds = List.copyOf(cai4j.Json.required(clauseIds, "clauseIds"));
+        messages = List.copyOf(cai4j.Json.required(messages, "messages"));
+        cai4j.Json.required(kind, "kind");
         strategy = strategy == null ? "" : strategy;
         winner = winner == null ? "" : winner;
         loser = loser == null ? "" : loser;
