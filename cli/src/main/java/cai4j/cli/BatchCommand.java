@@ -92,6 +92,8 @@ final class BatchCommand implements Callable<Integer> {
         ModelSpec modelSpec = ModelSpec.parse(model);
         cai4j.model.Providers.load().provider(modelSpec); // an unknown provider is bad input, even for a dry run
         if (!Files.isRegularFile(input)) throw new InputError("The input file " + input + " does not exist.");
+        // before any call: the answers would be paid for and then have nowhere to go
+        if (Files.isDirectory(output)) throw new InputError("-o " + output + " is a folder; name the file the answers go to.");
         Path runDir = run != null ? run : Path.of("runs", stem(input));
         RoadConfig config = RoadConfig.defaults()
                 .withLimits(Limits.defaults().withConcurrency(concurrency).withRpm(rpm).withTpm(tpm))

@@ -38,6 +38,18 @@ class UsageErrorsTest {
     }
 
     @Test
+    void anOutputThatIsAFolderIsRefusedBeforeAnyCall() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n");
+        Path folder = Files.createDirectories(dir.resolve("answers"));
+        try (TestServer server = TestServer.start()) {
+            oneSentenceExitTwo(cli("batch", in.toString(), "--model", server.openAiSpec("m"), "-o", folder.toString(), "--run", dir.resolve("r").toString()),
+                    "-o " + folder + " is a folder; name the file the answers go to.");
+            assertThat(server.calls()).isEmpty();
+        }
+        assertThat(folder).isEmptyDirectory();
+    }
+
+    @Test
     void aFullDiskExitsTwoNamingTheFileWithoutAClassName() {
         StringWriter err = new StringWriter();
         var full = new UncheckedIOException("cannot write runs/a/data/sft.jsonl", new IOException("No space left on device"));
