@@ -85,6 +85,21 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aGateWithNothingGradedFailsAndSaysSoRatherThanReportingZeroPercent() throws IOException {
+        Path run = dir.resolve("run");
+        // a judge whose every answer is unreadable: each verdict is a grader error, none a pass or a fail
+        try (TestServer server = TestServer.start().answering(c -> c.model().equals("mute") ? "I would rather not say." : EvalsCommandTest.answer(c))) {
+            Run generated = cli("evals", "generate", "examples/helpful-assistant.md", "--run", run.toString(), "--per-clause", "1",
+                    "--kinds", "direct", "--clauses", "safe", "--sample", "1", "--generator", server.openAiSpec("gen"), "--judge", server.openAiSpec("judge"));
+            assertThat(generated.code()).as(generated.err()).isZero();
+            Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("mute"),
+                    "--conditions", "prompted", "--fail-under", "0.5");
+            assertThat(r.code()).as(r.err()).isEqualTo(Main.CHECK_FAILED);
+            assertThat(r.err()).contains("no prompted answer was graded, so --fail-under 50.0% cannot be met").doesNotContain("is below");
+        }
+    }
+
+    @Test
     void calibratingOnAnEmptyFileIsNothingToCalibrate() throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n");
         try (TestServer server = TestServer.start()) {
