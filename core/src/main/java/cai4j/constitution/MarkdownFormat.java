@@ -49,10 +49,28 @@ final class MarkdownFormat implements Format {
     /** OpenAI's Model Spec authority levels, highest first, used when a document does not declare its tiers. */
     private static final List<String> AUTHORITY_ORDER = List.of("root", "system", "developer", "user", "guideline");
 
+    /** Lines only Markdown writes: an ATX heading, a table's delimiter row, a fence. */
+    private static final Pattern MARKDOWN_LINE = Pattern.compile(
+            "(?m)^(?: {0,3}#{1,6}[ \\t]+\\S| {0,3}\\|?\\s*:?-{3,}:?\\s*\\|| {0,3}(?:`{3,}|~{3,}))");
+    /** YAML front matter: a first line of '---' and a 'key:' line right after it. */
+    private static final Pattern FRONT_MATTER = Pattern.compile("\\A---[ \t]*\n[A-Za-z_][\\w-]*:");
+
+    /**
+     * Markdown by its name or, whatever it is named (".txt", no extension, standard input), by its
+     * content: front matter, a heading, a table or a fence. Data documents are left to the data
+     * formats.
+     */
     @Override
     public boolean accepts(Source source) {
         String ext = source.extension();
-        return ext.equals("md") || ext.equals("markdown") || ext.equals("mdx");
+        if (ext.equals("md") || ext.equals("markdown") || ext.equals("mdx")) return true;
+        if (ext.equals("json") || ext.equals("yaml") || ext.equals("yml")) return false;
+        if (source.firstSignificant() == '{' || source.firstSignificant() == '[') return false;
+        return looksLikeMarkdown(source.text());
+    }
+
+    static boolean looksLikeMarkdown(String text) {
+        return FRONT_MATTER.matcher(text).find() || MARKDOWN_LINE.matcher(text).find();
     }
 
     @Override
@@ -309,8 +327,9 @@ final class MarkdownFormat implements Format {
                 tiers = new ArrayList<>();
                 for (String id : order) tiers.add(new Tier(id, 0, ""));
             }
-            if (!tiers.isEmpty()) {
-                // in a document that gives tiers to its sections, text outside every tiered section carries no authority
+            if (!seenTiers.isEmpty()) {
+                // in a document that gives tiers to its sections, text outside every tiered section carries no authority;
+                // when only the front matter declares tiers, untiered clauses fall to the lowest (see Compiler)
                 items.replaceAll(i -> i.tier().isEmpty() ? i.asContext() : i);
             }
             return new Draft(title, tiers, items, sections);

@@ -48,6 +48,8 @@ final class PrincipleListFormat implements Format {
         List<Tier> tiers = Yaml.tiers(source, root.path("tiers"));
         JsonNode principles = root.get("principles");
         if (!principles.isArray()) throw new InputError(source.name() + ": 'principles' must be a list.");
+        // a principle that names no tier takes the document's default_tier, as in Markdown front matter
+        String defaultTier = root.path("default_tier").asText("").strip();
         List<Draft.Item> items = new ArrayList<>();
         Lines lines = new Lines(source.text());
         for (int i = 0; i < principles.size(); i++) {
@@ -64,7 +66,8 @@ final class PrincipleListFormat implements Format {
             String key = section.isEmpty() ? "principles" : Ids.slug(section.getLast());
             List<String> notes = new ArrayList<>();
             p.path("notes").forEach(n -> notes.add(n.asText()));
-            items.add(new Draft.Item(p.path("id").asText(""), key, p.path("tier").asText(""), section, text, lines.of(text),
+            String tier = p.path("tier").asText("").strip();
+            items.add(new Draft.Item(p.path("id").asText(""), key, tier.isEmpty() ? defaultTier : tier, section, text, lines.of(text),
                     Clause.Kind.RULE, p.path("critique").asText(""), p.path("revision").asText(""), notes));
         }
         return Draft.of(root.path("title").asText(""), tiers, items);
@@ -99,10 +102,20 @@ final class PrincipleListFormat implements Format {
         Lines lines = new Lines(source.text());
         for (Iterator<Map.Entry<String, JsonNode>> it = root.properties().iterator(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
+            int line = lines.of(e.getKey());
+            String where = source.name() + (line > 0 ? " line " + line : "") + ": entry '" + e.getKey() + "'";
             JsonNode prompt = e.getValue().get("prompt");
             String critique = strip(prompt.isArray() && !prompt.isEmpty() ? prompt.get(0).asText() : prompt.asText(), "CritiqueRequest:", "Critique:");
-            String revision = strip(e.getValue().get("edit_request").asText(), "RevisionRequest:", "Revision:");
-            items.add(new Draft.Item(e.getKey(), "principle", "", List.of(), critique, lines.of("\"" + e.getKey() + "\""), Clause.Kind.RULE, critique, revision, List.of()));
+            JsonNode edit = e.getValue().get("edit_request");
+            // a null or non-text request would otherwise become the revision "null"
+            if (!edit.isTextual()) {
+                throw new InputError(where + " has an 'edit_request' that is " + (edit.isNull() ? "null" : "not text") + "; write the revision request as a string.");
+            }
+            if (!prompt.isTextual() && !(prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isTextual())) {
+                throw new InputError(where + " has a 'prompt' that is neither text nor a list of text; write the critique request as a string.");
+            }
+            String revision = strip(edit.asText(), "RevisionRequest:", "Revision:");
+            items.add(new Draft.Item(e.getKey(), "principle", "", List.of(), critique, line, Clause.Kind.RULE, critique, revision, List.of()));
         }
         return Draft.of("", List.of(), items);
     }
