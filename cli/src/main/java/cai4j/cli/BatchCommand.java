@@ -112,12 +112,55 @@ final class BatchCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads every line once before any call, so bad input stops the command before anything is spent. */
+    /** The ids the input gives, with the line of each: lines without one get an id none of these can be. */
+    private final java.util.Map<String, Long> givenIds = new java.util.HashMap<>();
+    /** The number of the input's last line, to tell a torn last line from a bad one. */
+    private long lastLine;
+
+    /**
+     * Reads every line once before any call, so bad input stops the command before anything is
+     * spent; two lines with one id are refused, since their answers could not be told apart.
+     */
     private long validate() {
+        givenIds.clear();
+        try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
+            String line;
+            long lineNo = 0;
+            while ((line = r.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                JsonNode id;
+                try {
+                    id = Json.MAPPER.readTree(line).get("id");
+                } catch (IOException e) {
+                    continue; // the full pass below names the line
+                }
+                if (id == null || id.isNull()) continue;
+                Long first = givenIds.putIfAbsent(id.asText(), lineNo);
+                if (first != null) {
+                    throw new InputError(input + " lines " + first + " and " + lineNo + " have the same id \"" + id.asText() + "\"; give every request its own id.");
+                }
+            }
+            lastLine = lineNo;
+        } catch (NoSuchFileException e) {
+            throw new InputError("The input file " + input + " does not exist.");
+        } catch (IOException e) {
+            throw new InputError("Cannot read " + input + ": " + e.getMessage() + ".");
+        }
         long[] n = new long[1];
         forEachItem(item -> n[0]++);
         if (n[0] == 0) throw new InputError("The input file " + input + " has no requests.");
         return n[0];
+    }
+
+    /**
+     * The id of a line that gives none: "line-N", primed until no given id is the same, so an
+     * answer never shares its id with another request's.
+     */
+    private String implicitId(long lineNo) {
+        String id = "line-" + lineNo;
+        while (givenIds.containsKey(id)) id += "'";
+        return id;
     }
 
     private interface ItemSink {
@@ -133,6 +176,7 @@ final class BatchCommand implements Callable<Integer> {
     }
 
     private void forEachItemUntil(ItemSink sink) {
+        boolean endsWithNewline = endsWithNewline(input);
         try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             String line;
             long lineNo = 0;
@@ -144,9 +188,12 @@ final class BatchCommand implements Callable<Integer> {
                 try {
                     node = Json.MAPPER.readTree(line);
                 } catch (IOException e) {
+                    if (!endsWithNewline && lineNo == lastLine) {
+                        throw new InputError(input + " ends in the middle of line " + lineNo + " (a torn last line); complete it or remove it.");
+                    }
                     throw new InputError(where + " is not valid JSON.");
                 }
-                String id = node.hasNonNull("id") ? node.get("id").asText() : Long.toString(lineNo);
+                String id = node.hasNonNull("id") ? node.get("id").asText() : implicitId(lineNo);
                 if (!sink.accept(new Item(id, RequestJson.fromJson(node, where)))) return;
             }
         } catch (NoSuchFileException e) {
@@ -157,6 +204,18 @@ final class BatchCommand implements Callable<Integer> {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean endsWithNewline(Path file) {
+        try (var channel = Files.newByteChannel(file)) {
+            long size = channel.size();
+            if (size == 0) return true;
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            channel.position(size - 1).read(last);
+            return last.get(0) == '\n';
+        } catch (IOException e) {
+            return true; // reading the lines reports the problem
         }
     }
 

@@ -119,6 +119,49 @@ class BatchCommandTest {
         assertThat(unknownRun.err()).contains("missing.jsonl does not exist");
     }
 
+    @Test
+    void duplicateIdsAreAnInputErrorNamingBothLines() throws Exception {
+        Path in = dir.resolve("dup.jsonl");
+        Files.writeString(in, "{\"id\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}\n"
+                + "{\"id\":\"b\",\"messages\":[{\"role\":\"user\",\"content\":\"two\"}]}\n"
+                + "{\"id\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"three\"}]}\n");
+        Result r = cai4j("batch", in.toString(), "--model", "openai:x@http://127.0.0.1:9/v1", "-o", dir.resolve("o.jsonl").toString(), "--dry-run");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(in + " lines 1 and 3 have the same id \"a\"").doesNotContain("Exception");
+    }
+
+    @Test
+    void aLineWithoutAnIdGetsOneNoGivenIdCanCollideWith() throws Exception {
+        Path in = dir.resolve("noid.jsonl");
+        Files.writeString(in, "{\"id\":\"line-2\",\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}\n"
+                + "{\"messages\":[{\"role\":\"user\",\"content\":\"two\"}]}\n"
+                + "{\"id\":\"2\",\"messages\":[{\"role\":\"user\",\"content\":\"three\"}]}\n");
+        try (TestServer server = TestServer.start()) {
+            Result r = cai4j("batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            List<String> ids = lines(dir.resolve("out.jsonl")).stream().map(n -> n.path("id").asText()).toList();
+            assertThat(ids).hasSize(3).doesNotHaveDuplicates();
+            assertThat(ids.get(0)).isEqualTo("line-2");
+            assertThat(ids.get(2)).isEqualTo("2");
+        }
+    }
+
+    @Test
+    void aTornLastLineIsReportedNotDropped() throws Exception {
+        Path in = dir.resolve("torn.jsonl");
+        Files.writeString(in, "{\"id\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}\n"
+                + "{\"id\":\"b\",\"messages\":[{\"role\":\"user\",\"con");
+        Result r = cai4j("batch", in.toString(), "--model", "openai:x@http://127.0.0.1:9/v1", "-o", dir.resolve("o.jsonl").toString(), "--dry-run");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(in + " ends in the middle of line 2 (a torn last line)");
+        // a whole last line that only lacks its newline is a request like any other
+        Files.writeString(in, "{\"id\":\"a\",\"messages\":[{\"role\":\"user\",\"content\":\"one\"}]}");
+        Result whole = cai4j("batch", in.toString(), "--model", "openai:x@http://127.0.0.1:9/v1", "-o", dir.resolve("o.jsonl").toString(), "--dry-run");
+        assertThat(whole.code()).as(whole.err()).isZero();
+        assertThat(whole.out()).contains("dry run of 1 requests");
+    }
+
     /** Starts {@code cai4j} in a child JVM with the given API key in its environment. */
     Process child(String key, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
