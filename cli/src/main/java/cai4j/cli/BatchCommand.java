@@ -11,7 +11,6 @@ import cai4j.model.RequestJson;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
 import cai4j.scheduler.Limits;
-import cai4j.scheduler.Prices;
 import cai4j.scheduler.Progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,6 +74,9 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--prices", paramLabel = "FILE", description = "A JSON price table adding to or replacing the built-in one (USD per million tokens).")
     Path prices;
 
+    @Option(names = "--free-model", paramLabel = "SPEC", description = "A model that costs nothing (repeatable), so --max-cost accepts it without a price.")
+    java.util.List<String> freeModels = new java.util.ArrayList<>();
+
     @Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one attempt may take (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
@@ -98,7 +100,7 @@ final class BatchCommand implements Callable<Integer> {
         RoadConfig config = RoadConfig.defaults()
                 .withLimits(Limits.defaults().withConcurrency(concurrency).withRpm(rpm).withTpm(tpm))
                 .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
-                .withPrices(prices == null ? Prices.builtIn() : Prices.builtIn().with(prices));
+                .withPrices(Models.prices(prices, freeModels));
         if (maxCost != null) config = config.withMaxCost(maxCost);
 
         long lines = validate();

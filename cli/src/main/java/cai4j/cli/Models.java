@@ -4,6 +4,10 @@ import cai4j.scheduler.StageProgress;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
 import cai4j.scheduler.Limits;
+import cai4j.scheduler.Prices;
+import cai4j.model.ModelSpec;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +36,12 @@ final class Models {
         @picocli.CommandLine.Option(names = "--max-cost", paramLabel = "USD", description = "Stop cleanly before the run's cost would pass this many US dollars.")
         Double maxCost;
 
+        @picocli.CommandLine.Option(names = "--prices", paramLabel = "FILE", description = "A JSON price table adding to or replacing the built-in one (USD per million tokens).")
+        Path prices;
+
+        @picocli.CommandLine.Option(names = "--free-model", paramLabel = "SPEC", description = "A model that costs nothing (repeatable), so --max-cost accepts it without a price.")
+        List<String> freeModels = new ArrayList<>();
+
         @picocli.CommandLine.Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
         double timeoutSeconds;
 
@@ -41,9 +51,17 @@ final class Models {
             RoadConfig c = RoadConfig.defaults()
                     .withLimits(Limits.defaults().withConcurrency(concurrency))
                     .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
+                    .withPrices(prices(prices, freeModels))
                     .withProgress(System.err, Duration.ofSeconds(2));
             return maxCost == null ? c : c.withMaxCost(maxCost);
         }
+    }
+
+    /** The built-in price table, with the user's file and the models the user declares free. */
+    static Prices prices(Path file, List<String> freeModels) {
+        Prices p = file == null ? Prices.builtIn() : Prices.builtIn().with(file);
+        for (String spec : freeModels) p = p.free(ModelSpec.parse(spec));
+        return p;
     }
 
     /** Opens the road of a run directory, with its progress line on stderr. */

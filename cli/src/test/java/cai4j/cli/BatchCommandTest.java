@@ -162,6 +162,23 @@ class BatchCommandTest {
         assertThat(whole.out()).contains("dry run of 1 requests");
     }
 
+    @Test
+    void maxCostIsRefusedAtTheStartForAModelWithoutAPriceUnlessDeclaredFree() throws Exception {
+        Path in = input(3);
+        try (TestServer server = TestServer.start()) {
+            String spec = server.openAiSpec("gpt-unpriced");
+            Result r = cai4j("batch", in.toString(), "--model", spec, "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--max-cost", "0.01");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--max-cost cannot be kept").contains("--free-model openai:gpt-unpriced").doesNotContain("Exception");
+            assertThat(server.received()).isZero();
+            Result free = cai4j("batch", in.toString(), "--model", spec, "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--max-cost", "0.01", "--free-model", "openai:gpt-unpriced");
+            assertThat(free.code()).as(free.err()).isZero();
+            assertThat(server.answered()).isEqualTo(3);
+        }
+    }
+
     /** Starts {@code cai4j} in a child JVM with the given API key in its environment. */
     Process child(String key, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

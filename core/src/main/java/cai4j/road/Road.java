@@ -63,7 +63,8 @@ public final class Road implements AutoCloseable {
     private Road(Path runDir, RoadConfig config) {
         this.config = config;
         this.ledger = Ledger.open(runDir);
-        this.control = new RunControl(config.maxCost(), progress);
+        // the ledger holds every call this run directory paid for, so --max-cost bounds the run, not one command
+        this.control = new RunControl(config.maxCost(), progress, ledger.stats().stream().mapToDouble(cai4j.ledger.ModelStats::costUsd).sum());
         this.providers = Providers.load();
         this.reporter = config.progress().isPresent()
                 ? progress.report(config.progress().get(), config.progressEvery().toMillis())
@@ -95,6 +96,10 @@ public final class Road implements AutoCloseable {
     }
 
     private LedgerModel onRoad(LanguageModel provider) {
+        if (config.maxCost().isPresent() && !provider.local() && config.prices().price(provider.spec()).isEmpty()) {
+            // a call of unknown price would count as free and --max-cost would never stop it
+            throw new cai4j.InputError("--max-cost cannot be kept: " + provider.spec() + " has no price in the price table; give its price with --prices FILE or declare it free with --free-model " + provider.spec().provider() + ":" + provider.spec().model() + ".");
+        }
         var limits = config.limits();
         if (provider.local() || provider.maxConcurrency() > 0) {
             // a CPU-bound model gains nothing from more calls at once than it has slots (or cores)

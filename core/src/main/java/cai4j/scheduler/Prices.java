@@ -67,6 +67,11 @@ public final class Prices {
         return new Prices(t);
     }
 
+    /** This table with a model the user declares free (a local server, a paid-up plan): it costs nothing. */
+    public Prices free(ModelSpec spec) {
+        return with(spec.provider() + ":" + spec.model(), new Price(0, 0, 0));
+    }
+
     private static TreeMap<String, Price> parse(JsonNode root, String where) {
         if (root == null || !root.isObject()) throw new InputError(where + " is not a JSON object of provider:model -> {input, output, cached}.");
         TreeMap<String, Price> t = new TreeMap<>();

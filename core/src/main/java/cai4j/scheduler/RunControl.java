@@ -15,11 +15,18 @@ public final class RunControl {
     private final AtomicReference<ModelException> stopped = new AtomicReference<>();
     private final OptionalDouble maxCost;
     private final Progress progress;
+    /** What earlier commands on this run directory spent: the budget is the run's, not one command's. */
+    private final double spentBefore;
     private double reserved;
 
     public RunControl(OptionalDouble maxCost, Progress progress) {
+        this(maxCost, progress, 0);
+    }
+
+    public RunControl(OptionalDouble maxCost, Progress progress, double spentBefore) {
         this.maxCost = maxCost;
         this.progress = progress;
+        this.spentBefore = spentBefore;
     }
 
     public Progress progress() { return progress; }
@@ -41,11 +48,11 @@ public final class RunControl {
     void reserve(double usd) {
         if (maxCost.isEmpty() || usd <= 0) return;
         synchronized (this) {
-            double spent = progress.costSoFar();
+            double spent = spentBefore + progress.costSoFar();
             if (spent + reserved + usd > maxCost.getAsDouble()) {
                 throw stop(new BudgetExceeded(String.format(Locale.ROOT,
-                        "Stopped before exceeding --max-cost %.4f USD: %.4f USD spent, %.4f USD held by calls in flight, and the next call could cost up to %.4f USD.",
-                        maxCost.getAsDouble(), spent, reserved, usd)));
+                        "Stopped before exceeding --max-cost %.4f USD for this run: %.4f USD spent (%.4f USD by earlier commands), %.4f USD held by calls in flight, and the next call could cost up to %.4f USD.",
+                        maxCost.getAsDouble(), spent, spentBefore, reserved, usd)));
             }
             reserved += usd;
         }

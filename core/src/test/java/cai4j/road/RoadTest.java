@@ -196,6 +196,46 @@ class RoadTest {
     }
 
     @Test
+    void theCostBudgetCountsWhatEarlierCommandsOnTheRunSpent() throws Exception {
+        Prices prices = Prices.none().with("openai:gpt-priced", new Prices.Price(1000, 1000, 1000));
+        try (TestServer server = TestServer.start()) {
+            double spentFirst;
+            try (Road road = Road.open(run, config().withPrices(prices))) {
+                runAll(road.model(server.openAiSpec("gpt-priced")), requests(10).stream().map(r -> r.withMaxTokens(20)).toList());
+                spentFirst = road.stats().costUsd();
+            }
+            assertThat(spentFirst).isPositive();
+            int received = server.received();
+            // a second command on the same run with a budget the first already used up sends nothing new
+            try (Road road = Road.open(run, config().withPrices(prices).withMaxCost(spentFirst * 1.01))) {
+                List<ChatRequest> fresh = List.of(ask("a new question").withMaxTokens(20));
+                List<Object> results = runAll(road.model(server.openAiSpec("gpt-priced")), fresh);
+                assertThat(results.getFirst()).isInstanceOf(BudgetExceeded.class);
+                assertThat(((BudgetExceeded) results.getFirst()).getMessage()).contains("by earlier commands");
+            }
+            assertThat(server.received()).isEqualTo(received);
+        }
+    }
+
+    @Test
+    void aBudgetIsRefusedForAModelWithoutAPriceUnlessItIsDeclaredFree() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String spec = server.openAiSpec("gpt-unpriced");
+            try (Road road = Road.open(run, config().withPrices(Prices.none()).withMaxCost(1))) {
+                assertThatThrownBy(() -> road.model(spec)).isInstanceOf(InputError.class)
+                        .hasMessageContaining("--max-cost cannot be kept")
+                        .hasMessageContaining("--prices")
+                        .hasMessageContaining("--free-model openai:gpt-unpriced");
+            }
+            assertThat(server.received()).isZero();
+            Prices free = Prices.none().free(cai4j.model.ModelSpec.parse(spec));
+            try (Road road = Road.open(run, config().withPrices(free).withMaxCost(1))) {
+                assertThat(road.model(spec).complete(ask("hello")).text()).isNotEmpty();
+            }
+        }
+    }
+
+    @Test
     void optionProbabilitiesComeFromTheTopLogprobs() throws Exception {
         try (TestServer server = TestServer.start().answeringWith(c -> new Answer("A", Map.of("A", Math.log(0.7), " B", Math.log(0.2), "C", Math.log(0.1))));
              Road road = Road.open(run, config())) {
