@@ -97,6 +97,8 @@ final class BatchCommand implements Callable<Integer> {
         // before any call: the answers would be paid for and then have nowhere to go
         if (Files.isDirectory(output)) throw new InputError("-o " + output + " is a folder; name the file the answers go to.");
         Path runDir = run != null ? run : Path.of("runs", stem(input));
+        cai4j.Outputs.requireNotInput(output, input, "-o");
+        cai4j.Outputs.requireNotRunData(output, runDir, "-o");
         RoadConfig config = RoadConfig.defaults()
                 .withLimits(Limits.defaults().withConcurrency(concurrency).withRpm(rpm).withTpm(tpm))
                 .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))

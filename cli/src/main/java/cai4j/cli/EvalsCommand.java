@@ -172,6 +172,12 @@ final class EvalsCommand implements Runnable {
             // a run directory without scenarios is bad input before any ledger is opened in it
             new EvalFiles(run).readConstitution();
             new EvalFiles(run).readScenarios();
+            try (var lock = cai4j.RunLock.acquire(run)) {
+                return runAndReport(out, err, options, targetSpec, judgeSpec);
+            }
+        }
+
+        private int runAndReport(PrintWriter out, PrintWriter err, Evals.RunOptions options, ModelSpec targetSpec, ModelSpec judgeSpec) {
             try (Road road = Models.road(run, roadOptions)) {
                 Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
             }

@@ -63,8 +63,12 @@ final class ExportCommand implements Callable<Integer> {
         ExportFormat f = ExportFormats.get(format);
         Set<Kind> ks = EnumSet.noneOf(Kind.class);
         for (String k : kinds) ks.add(Kind.parse(k));
-        Exporter.Result r = Exporter.export(new Exporter.Request(run, f, ks, Optional.ofNullable(output),
-                new Filters(!keepDuplicates, minChars, maxChars, minScore), new Split(split)));
+        if (output != null) cai4j.Outputs.requireNotRunData(output, run, "-o");
+        Exporter.Result r;
+        try (var lock = cai4j.RunLock.acquireExisting(run)) {
+            r = Exporter.export(new Exporter.Request(run, f, ks, Optional.ofNullable(output),
+                    new Filters(!keepDuplicates, minChars, maxChars, minScore), new Split(split)));
+        }
         out.println(r.counts().get("train") + " rows written to " + r.train());
         r.test().ifPresent(t -> out.println(r.counts().get("test") + " held-out rows written to " + t));
         r.dropped().forEach((reason, n) -> out.println("  " + n + " left out: " + reason));

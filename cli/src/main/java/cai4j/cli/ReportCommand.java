@@ -39,6 +39,12 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (maxChars < 0) throw new InputError("--max-chars must be 0 or more, not " + maxChars + ".");
+        try (var lock = cai4j.RunLock.acquireExisting(run)) {
+            return write(out);
+        }
+    }
+
+    private int write(PrintWriter out) {
         RunReport report = RunLoader.load(run);
         if (report.isEmpty()) {
             throw new InputError("Run directory " + run + " has nothing to report yet: no evals/verdicts.jsonl, data/*.jsonl, calibration.json or ledger.db.");

@@ -120,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     FailUnder failUnder = new FailUnder();
 
+    @Option(names = "--start-over", description = "Discard the run directory's scenarios, answers, verdicts, data and report (its ledger stays), e.g. to run another constitution in it.")
+    boolean startOver;
+
     @Option(names = "--dry-run", description = "Print the plan (calls per stage, estimated tokens, time and cost) and call nothing.")
     boolean dryRun;
 
@@ -156,7 +159,16 @@ final class RunCommand implements Callable<Integer> {
             err.println("note: the judge (" + judgeSpec + ") is also " + whom + ", so it grades its own work; pass --judge"
                     + (judgeSpec.equals(generatorSpec) ? " and --generator" : "") + " to use other models.");
         }
-        Json.writeAtomically(dir.resolve("constitution.json"), Json.pretty(c) + "\n");
+        try (var lock = cai4j.RunLock.acquire(dir)) {
+            EvalFiles runFiles = new EvalFiles(dir);
+            if (startOver) runFiles.startOver();
+            runFiles.claimConstitution(c);
+            return execute(out, err, b, c, dir, targetSpec, judgeSpec, generatorSpec, kinds, conds, selection);
+        }
+    }
+
+    private int execute(PrintWriter out, PrintWriter err, Budget b, Constitution c, Path dir, ModelSpec targetSpec, ModelSpec judgeSpec,
+                        ModelSpec generatorSpec, List<ScenarioKind> kinds, List<Condition> conds, ClauseSelection selection) {
         try (Road road = Models.road(dir, roadOptions)) {
             LanguageModel tgt = road.model(targetSpec);
             LanguageModel jud = road.model(judgeSpec);

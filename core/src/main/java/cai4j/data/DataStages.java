@@ -163,7 +163,7 @@ public final class DataStages {
     private static DataRun.Plan plan(Path runDir, Kind kind, Constitution c, Map<String, String> models, Map<String, String> templates,
                                      Map<String, String> inputs, Map<String, Object> settings, Prompts prompts) {
         // the run keeps the compiled constitution it was made from, beside its data
-        Json.writeAtomically(runDir.resolve("constitution.json"), Json.pretty(c) + "\n");
+        new cai4j.evals.EvalFiles(runDir).claimConstitution(c);
         return new DataRun.Plan(kind, DataMeta.ConstitutionRef.of(c), models, templates, inputs, settings, prompts.result().skipped());
     }
 

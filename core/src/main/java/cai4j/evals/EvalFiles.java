@@ -23,6 +23,39 @@ public record EvalFiles(Path runDir) {
     /** Which scenarios are held out of the evaluation as training prompts ({@link ScenarioSplit}). */
     public Path split() { return dir().resolve("split.json"); }
 
+    /**
+     * Writes the constitution a command works from into the run, after checking that the run was
+     * made from this same constitution: scenarios, verdicts and data of another one would be
+     * reported against clauses that are not in it.
+     */
+    public void claimConstitution(Constitution c) {
+        if (Files.exists(constitution())) {
+            Constitution had = readConstitution();
+            if (!had.sha256().equals(c.sha256())) {
+                throw new InputError("Run directory " + runDir + " was made from another constitution ('" + had.title() + "', sha256 "
+                        + had.sha256().substring(0, Math.min(12, had.sha256().length())) + "); use a new --run, or 'cai4j run --start-over' to discard its results.");
+            }
+        }
+        Json.writeAtomically(constitution(), Json.pretty(c) + "\n");
+    }
+
+    /** What {@code --start-over} removes: everything made from the constitution; the ledger stays, so paid calls still replay. */
+    public static final List<String> DERIVED = List.of("constitution.json", "evals", "data", "export", "summary.json", "report.html",
+            CalibrationFile.NAME, CalibrationFile.gradesFile(Path.of("")).getFileName().toString());
+
+    /** Removes the run's results made from its constitution, keeping its ledger. */
+    public void startOver() {
+        for (String name : DERIVED) {
+            Path p = runDir.resolve(name);
+            if (!Files.exists(p)) continue;
+            try (var walk = Files.walk(p)) {
+                for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+            } catch (IOException e) {
+                throw new InputError("Cannot remove " + p + " to start the run over: " + e.getMessage() + ".");
+            }
+        }
+    }
+
     public Constitution readConstitution() {
         if (!Files.exists(constitution())) {
             throw new InputError("Run directory " + runDir + " has no constitution.json; run 'cai4j evals generate' into it first.");

@@ -11,6 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.nio.file.Files;
 import java.util.Map;
 
 /**
@@ -41,7 +46,7 @@ public final class Evals {
                                           GenerateOptions options, StageProgress progress) {
         EvalFiles files = new EvalFiles(runDir);
         List<Clause> clauses = options.selection().apply(constitution);
-        Json.writeAtomically(files.constitution(), Json.pretty(constitution) + "\n");
+        files.claimConstitution(constitution);
 
         ScenarioGenerator.Result written = new ScenarioGenerator(generator, options.settings()).generate(constitution, clauses, progress);
         List<Rejection> rejected = new ArrayList<>(written.rejected());
@@ -136,17 +141,19 @@ public final class Evals {
         }
 
         List<Response> responses = Parallel.map(items, i -> runner.answer(i.scenario(), i.condition()), progress, "target");
-        Json.writeLines(files.responses(), responses);
+        // a run of some conditions keeps the results of the others the same target and judge gave before
+        Earlier earlier = Earlier.read(files, target, judge, options, scenarios);
+        Json.writeLines(files.responses(), earlier.merge(earlier.responses(), responses, Response::condition));
 
         List<Integer> indexes = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
         List<Verdict> verdicts = Parallel.map(indexes, i -> grader.grade(constitution, items.get(i).scenario(), responses.get(i)), progress, "judge");
-        Json.writeLines(files.verdicts(), verdicts);
+        Json.writeLines(files.verdicts(), earlier.merge(earlier.verdicts(), verdicts, Verdict::condition));
 
         Map<String, String> templates = new LinkedHashMap<>();
         templates.put("judge", Judge.VERSION);
         templates.putAll(Judge.templates());
         if (options.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
-        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), options.conditions(), templates,
+        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), earlier.conditions(), templates,
                 grader.unusableRelevance());
         Json.writeAtomically(files.run(), Json.pretty(record) + "\n");
         try {
@@ -156,6 +163,51 @@ public final class Evals {
             throw new java.io.UncheckedIOException(e);
         }
         return record;
+    }
+
+    /**
+     * The results an earlier {@code evals run} left for conditions this one does not run. They
+     * are kept when they came from the same target, judge and judge samples and their scenario is
+     * still evaluated; results of another target or judge are a different evaluation and are
+     * replaced whole.
+     */
+    private record Earlier(List<Response> responses, List<Verdict> verdicts, List<Condition> conditions, Set<Condition> rerun) {
+
+        static Earlier read(EvalFiles files, LanguageModel target, LanguageModel judge, RunOptions options, List<Scenario> scenarios) {
+            Set<Condition> rerun = EnumSet.copyOf(options.conditions());
+            Optional<RunRecord> before = readRecord(files);
+            boolean same = before.filter(r -> r.target().equals(target.spec().toString()) && r.judge().equals(judge.spec().toString())
+                    && r.judgeSamples() == options.judgeSamples()).isPresent();
+            if (!same || !Files.exists(files.responses()) || !Files.exists(files.verdicts())) {
+                return new Earlier(List.of(), List.of(), options.conditions(), rerun);
+            }
+            Set<String> ids = new HashSet<>();
+            for (Scenario s : scenarios) ids.add(s.id());
+            List<Response> rs = Json.readLines(files.responses(), Response.class).stream()
+                    .filter(r -> !rerun.contains(r.condition()) && ids.contains(r.scenarioId())).toList();
+            List<Verdict> vs = Json.readLines(files.verdicts(), Verdict.class).stream()
+                    .filter(v -> !rerun.contains(v.condition()) && ids.contains(v.scenarioId())).toList();
+            Set<Condition> all = EnumSet.copyOf(rerun);
+            before.get().conditions().forEach(all::add);
+            return new Earlier(rs, vs, List.copyOf(all), rerun);
+        }
+
+        private static Optional<RunRecord> readRecord(EvalFiles files) {
+            if (!Files.exists(files.run())) return Optional.empty();
+            try {
+                return Optional.of(Json.MAPPER.readValue(files.run().toFile(), RunRecord.class));
+            } catch (java.io.IOException e) {
+                return Optional.empty(); // an unreadable record names no models: the results are replaced
+            }
+        }
+
+        /** Earlier results first, then this run's, in condition order as a full run writes them. */
+        <T> List<T> merge(List<T> kept, List<T> fresh, java.util.function.Function<T, Condition> condition) {
+            List<T> all = new ArrayList<>(kept);
+            all.addAll(fresh);
+            all.sort(java.util.Comparator.comparing(condition)); // stable: each condition keeps its scenario order
+            return all;
+        }
     }
 
     /**

@@ -59,10 +59,20 @@ public final class Road implements AutoCloseable {
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
     private final Map<String, LedgerModel> models = new ConcurrentHashMap<>();
     private final AutoCloseable reporter;
+    /** The run directory is this road's alone while it is open: two processes never write one ledger and one set of files. */
+    private final cai4j.RunLock lock;
 
     private Road(Path runDir, RoadConfig config) {
         this.config = config;
-        this.ledger = Ledger.open(runDir);
+        this.lock = cai4j.RunLock.acquire(runDir);
+        Ledger opened;
+        try {
+            opened = Ledger.open(runDir);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        this.ledger = opened;
         // the ledger holds every call this run directory paid for, so --max-cost bounds the run, not one command
         this.control = new RunControl(config.maxCost(), progress, ledger.stats().stream().mapToDouble(cai4j.ledger.ModelStats::costUsd).sum());
         this.providers = Providers.load();
@@ -152,5 +162,6 @@ public final class Road implements AutoCloseable {
             // the progress display is best effort
         }
         ledger.close();
+        lock.close();
     }
 }
