@@ -134,15 +134,16 @@ public final class Evals {
         TargetRunner runner = new TargetRunner(target, ConstitutionPrompt.render(constitution), options.targetMaxTokens());
         Judge grader = new Judge(judge, options.judgeSamples(), options.judgeTemperature());
 
+        // a run of some conditions keeps the results of the others the same target and judge gave before,
+        // and answers exactly what a run of all of them would
+        Earlier earlier = Earlier.read(files, target, judge, options, scenarios);
         record Item(Scenario scenario, Condition condition) {}
         List<Item> items = new ArrayList<>();
         for (Condition c : options.conditions()) {
-            for (Scenario s : scenarios) if (counted(s, c, options.conditions())) items.add(new Item(s, c));
+            for (Scenario s : scenarios) if (counted(s, c, earlier.conditions())) items.add(new Item(s, c));
         }
 
         List<Response> responses = Parallel.map(items, i -> runner.answer(i.scenario(), i.condition()), progress, "target");
-        // a run of some conditions keeps the results of the others the same target and judge gave before
-        Earlier earlier = Earlier.read(files, target, judge, options, scenarios);
         Json.writeLines(files.responses(), earlier.merge(earlier.responses(), responses, Response::condition));
 
         List<Integer> indexes = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
@@ -152,7 +153,7 @@ public final class Evals {
         Map<String, String> templates = new LinkedHashMap<>();
         templates.put("judge", Judge.VERSION);
         templates.putAll(Judge.templates());
-        if (options.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
+        if (earlier.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
         RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), earlier.conditions(), templates,
                 grader.unusableRelevance());
         Json.writeAtomically(files.run(), Json.pretty(record) + "\n");
@@ -171,7 +172,7 @@ public final class Evals {
      * still evaluated; results of another target or judge are a different evaluation and are
      * replaced whole.
      */
-    private record Earlier(List<Response> responses, List<Verdict> verdicts, List<Condition> conditions, Set<Condition> rerun) {
+    private record Earlier(List<Response> responses, List<Verdict> verdicts, List<Condition> conditions) {
 
         static Earlier read(EvalFiles files, LanguageModel target, LanguageModel judge, RunOptions options, List<Scenario> scenarios) {
             Set<Condition> rerun = EnumSet.copyOf(options.conditions());
@@ -179,7 +180,7 @@ public final class Evals {
             boolean same = before.filter(r -> r.target().equals(target.spec().toString()) && r.judge().equals(judge.spec().toString())
                     && r.judgeSamples() == options.judgeSamples()).isPresent();
             if (!same || !Files.exists(files.responses()) || !Files.exists(files.verdicts())) {
-                return new Earlier(List.of(), List.of(), options.conditions(), rerun);
+                return new Earlier(List.of(), List.of(), options.conditions());
             }
             Set<String> ids = new HashSet<>();
             for (Scenario s : scenarios) ids.add(s.id());
@@ -189,7 +190,7 @@ public final class Evals {
                     .filter(v -> !rerun.contains(v.condition()) && ids.contains(v.scenarioId())).toList();
             Set<Condition> all = EnumSet.copyOf(rerun);
             before.get().conditions().forEach(all::add);
-            return new Earlier(rs, vs, List.copyOf(all), rerun);
+            return new Earlier(rs, vs, List.copyOf(all));
         }
 
         private static Optional<RunRecord> readRecord(EvalFiles files) {
