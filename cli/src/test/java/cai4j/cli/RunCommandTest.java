@@ -203,4 +203,30 @@ class RunCommandTest {
             assertThat(server.answered() - stored).as("answers paid twice").isBetween(0L, 12L);
         }
     }
+    @Test
+    void twoProcessesOnOneRunNeverBothWriteAndAnInterruptedOneReleasesTheRun() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(RunCommandTest::script)) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main"));
+            cmd.addAll(List.of(args(server, run, "--concurrency", "4")));
+            Process first = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+            try {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (server.answered() < 10 && first.isAlive() && System.nanoTime() < deadline) Thread.sleep(5);
+                assertThat(first.isAlive()).as("the first run is still going").isTrue();
+                assertThat(Files.readString(run.resolve(cai4j.RunLock.FILE)).strip()).isEqualTo(String.valueOf(first.pid()));
+
+                Result second = cai4j(args(server, run, "--concurrency", "4"));
+                assertThat(second.code()).as(second.err()).isEqualTo(Main.BAD_INPUT);
+                assertThat(second.err()).contains("is in use by another cai4j command (process " + first.pid() + ")");
+
+                first.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hooks run
+                assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            } finally {
+                first.destroyForcibly().waitFor();
+            }
+            assertThat(run.resolve(cai4j.RunLock.FILE)).as("released by the interrupted process").doesNotExist();
+        }
+    }
 }

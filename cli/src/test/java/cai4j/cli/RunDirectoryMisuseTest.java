@@ -118,6 +118,12 @@ class RunDirectoryMisuseTest {
                 "--target", server.openAiSpec("target"), "--generator", server.openAiSpec("gen"), "--judge", server.openAiSpec("judge"));
         assertThat(data.code()).as(data.err()).isEqualTo(Main.BAD_INPUT);
         assertThat(data.err()).contains("was made from another constitution");
+        Run whole = cli("run", other.toString(), "--run", run.toString(), "--target", server.openAiSpec("target"),
+                "--judge", server.openAiSpec("judge"), "--generator", server.openAiSpec("gen"));
+        assertThat(whole.code()).as(whole.err()).isEqualTo(Main.BAD_INPUT);
+        assertThat(whole.err()).contains("was made from another constitution");
+        assertThat(server.calls()).as("refused before any call").hasSize(calls);
+        assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).isEqualTo(verdicts);
     }
 
     @Test
