@@ -107,7 +107,7 @@ class EvalsPipelineTest {
     }
 
     @Test
-    void anAttackScenarioIsAnsweredOnceWhenPromptedAndAttackedBothRun(@TempDir Path run) {
+    void anAttackScenarioIsAnsweredOnceWhenPromptedAndAttackedBothRun(@TempDir Path run, @TempDir Path alone) {
         ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
         var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
@@ -122,9 +122,16 @@ class EvalsPipelineTest {
         assertThat(responses.stream().filter(r -> attacks.contains(r.scenarioId())).map(Response::condition)).containsOnly(Condition.PROMPTED).hasSize(2);
         assertThat(responses).hasSize(2 * 2 + 2);
 
-        // alone, the attacked condition still answers them
+        // rerun alone, attacked keeps the prompted answers and still counts each attack scenario once, under prompted
         Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
-        assertThat(Json.readLines(run.resolve("evals/responses.jsonl"), Response.class)).hasSize(4);
+        List<Response> merged = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
+        assertThat(merged).hasSize(2 * 2 + 2);
+        assertThat(merged.stream().filter(r -> attacks.contains(r.scenarioId())).map(Response::condition)).containsOnly(Condition.PROMPTED);
+
+        // in a run without prompted answers, the attacked condition answers them
+        Evals.generate(alone, C, gen, gen, options, StageProgress.NONE);
+        Evals.run(alone, target, judge, new Evals.RunOptions(List.of(Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
+        assertThat(Json.readLines(alone.resolve("evals/responses.jsonl"), Response.class)).hasSize(4);
     }
 
     private static List<String> fields(Path jsonl) throws Exception {
