@@ -44,7 +44,7 @@ public final class RunLock implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new InputError("Cannot create the run directory " + runDir + ": " + reason(e) + ".");
+            throw new InputError("Cannot create the run directory " + runDir + ": " + FileProblem.reason(e) + ".");
         }
         Path file = dir.resolve(FILE);
         long self = ProcessHandle.current().pid();
@@ -64,7 +64,7 @@ public final class RunLock implements AutoCloseable {
                 }
                 delete(file); // stale: its owner is gone; one more try, so that of two processes taking it over only one wins
             } catch (IOException e) {
-                throw new InputError("Cannot write the lock file " + file + ": " + reason(e) + ".");
+                throw new InputError("Cannot write the lock file " + file + ": " + FileProblem.reason(e) + ".");
             }
         }
         throw busy(runDir, owner(file).orElse(-1L));
@@ -89,10 +89,6 @@ public final class RunLock implements AutoCloseable {
         return new InputError("Run directory " + runDir + " is in use by another cai4j command"
                 + (pid > 0 ? " (process " + pid + ")" : "") + "; wait for it to finish, or remove "
                 + runDir.resolve(FILE) + " if that process is gone.");
-    }
-
-    private static String reason(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static void delete(Path file) {

@@ -64,7 +64,7 @@ class UsageErrorsTest {
         try (TestServer server = TestServer.start().answering(EvalsCommandTest::answer)) {
             oneSentenceExitTwo(cli("evals", "generate", "examples/helpful-assistant.md", "--run", file.resolve("run").toString(),
                     "--generator", server.openAiSpec("gen"), "--judge", server.openAiSpec("judge")),
-                    "error: Cannot open the ledger " + file.resolve("run/ledger.db") + ": not a directory.");
+                    "error: Cannot create the run directory " + file.resolve("run") + ": not a directory.");
             assertThat(server.calls()).isEmpty();
         }
     }

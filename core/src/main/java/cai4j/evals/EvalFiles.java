@@ -51,7 +51,7 @@ public record EvalFiles(Path runDir) {
             try (var walk = Files.walk(p)) {
                 for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
             } catch (IOException e) {
-                throw new InputError("Cannot remove " + p + " to start the run over: " + e.getMessage() + ".");
+                throw new InputError("Cannot remove " + p + " to start the run over: " + cai4j.FileProblem.reason(e) + ".", e);
             }
         }
     }
