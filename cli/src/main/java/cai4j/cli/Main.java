@@ -3,8 +3,11 @@ package cai4j.cli;
 import cai4j.FileProblem;
 import cai4j.InputError;
 import cai4j.model.ModelException;
+import cai4j.model.Redaction;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -73,19 +76,25 @@ public final class Main implements Runnable {
         while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException) && e.getCause() != null) {
             e = e.getCause();
         }
-        if (debug) e.printStackTrace(err);
+        // a cause's raw message may repeat what a server echoed, the key included
+        List<String> keys = Redaction.keysIn(System.getenv());
+        if (debug) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            err.print(Redaction.redact(trace.toString(), keys));
+        }
         if (e instanceof java.io.UncheckedIOException u) e = FileProblem.writing(u);
         else if (e instanceof java.io.IOException io) e = new InputError("A file could not be read or written: " + FileProblem.reason(io) + ".", io);
         if (e instanceof InputError) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + Redaction.redact(e.getMessage(), keys));
             return BAD_INPUT;
         }
         if (e instanceof ModelException) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + Redaction.redact(e.getMessage(), keys));
             return PROVIDER_FAILED;
         }
         if (!debug) {
-            err.println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage() + " (run with --debug for details)");
+            err.println("error: " + e.getClass().getSimpleName() + ": " + Redaction.redact(e.getMessage(), keys) + " (run with --debug for details)");
         }
         return CHECK_FAILED;
     }

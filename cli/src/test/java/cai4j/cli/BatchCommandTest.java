@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.Json;
 import cai4j.testserver.Call;
+import cai4j.testserver.Fault;
 import cai4j.testserver.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -263,5 +264,62 @@ class BatchCommandTest {
             }
             assertThat(new String(Files.readAllBytes(dir.resolve("run/ledger.db")), StandardCharsets.ISO_8859_1)).doesNotContain(KEY);
         }
+    }
+
+    @Test
+    void aBaseUrlWithoutSchemeIsExitCodeTwoBeforeAnyCall() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            String noScheme = "openai:gen@127.0.0.1:" + server.port() + "/v1";
+            Result r = cai4j("batch", input(3).toString(), "--model", noScheme, "-o", dir.resolve("o.jsonl").toString(),
+                    "--run", dir.resolve("run").toString());
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("without http:// or https://").doesNotContain("Exception");
+            Result emptyUrl = cai4j("batch", input(3).toString(), "--model", "openai:x@http://", "-o", dir.resolve("o.jsonl").toString(),
+                    "--run", dir.resolve("run2").toString());
+            assertThat(emptyUrl.code()).isEqualTo(2);
+            assertThat(emptyUrl.err()).contains("without a host").doesNotContain("Exception");
+            Result noV1 = cai4j("batch", input(3).toString(), "--model", "openai:x@http://127.0.0.1:" + server.port(), "-o", dir.resolve("o.jsonl").toString(),
+                    "--run", dir.resolve("run3").toString());
+            assertThat(noV1.code()).isEqualTo(2);
+            assertThat(noV1.err()).contains("http://127.0.0.1:" + server.port() + "/v1");
+            assertThat(server.received()).isZero();
+            assertThat(dir.resolve("o.jsonl")).doesNotExist();
+        }
+    }
+
+    @Test
+    void aKeyEchoedByTheServerIsRedactedEvenInDebugStackTraces() throws Exception {
+        String key = "Zq9TOPSECRET77xy";
+        try (TestServer server = TestServer.start().faults(c -> Fault.echoingKey())) {
+            Process p = child(key, "batch", input(5).toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--debug");
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(3);
+            String log = childLogs();
+            assertThat(server.received()).isPositive();
+            assertThat(log).contains("Caused by").contains("rejected the API key").doesNotContain(key);
+        }
+    }
+
+    @Test
+    void aRefusedConnectionFailsWithinTwoSecondsNamingTheUrl() throws Exception {
+        String url = TestServer.refusedBaseUrl();
+        long t0 = System.nanoTime();
+        Result r = cai4j("batch", input(20).toString(), "--model", "openai:gpt-test@" + url, "-o", dir.resolve("o.jsonl").toString(),
+                "--run", dir.resolve("run").toString());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).contains("Cannot reach " + url).contains("refused");
+        assertThat(seconds).isLessThan(2.0);
+    }
+
+    String childLogs() throws java.io.IOException {
+        return Files.list(dir).filter(f -> f.getFileName().toString().startsWith("child-")).map(f -> {
+            try {
+                return Files.readString(f);
+            } catch (java.io.IOException e) {
+                throw new RuntimeException(e);
+            }
+        }).collect(Collectors.joining());
     }
 }

@@ -31,11 +31,41 @@ public record ModelSpec(String provider, String model, String baseUrl) {
         String rest = s.substring(colon + 1);
         String baseUrl = "";
         int at = rest.lastIndexOf('@');
-        if (at > 0 && (rest.startsWith("http", at + 1))) {
+        // for the HTTP providers an '@' always introduces a base URL; reading a malformed one as
+        // part of the model name would send the prompts and the key to the provider's public endpoint
+        boolean http = provider.equals("openai") || provider.equals("anthropic");
+        if (http && at >= 0) {
+            baseUrl = checkBaseUrl(s, provider, rest.substring(at + 1));
+            rest = rest.substring(0, at);
+            if (rest.isBlank()) throw new cai4j.InputError("Model spec '" + s + "' names no model before '@'.");
+        } else if (at > 0 && rest.startsWith("http", at + 1)) {
             baseUrl = rest.substring(at + 1);
             rest = rest.substring(0, at);
         }
         return new ModelSpec(provider, rest, baseUrl);
+    }
+
+    /** The base URL after '@', if it is an absolute http(s) URL with a host (and, for OpenAI, an API path). */
+    private static String checkBaseUrl(String spec, String provider, String url) {
+        if (!url.matches("(?i)https?://.*")) {
+            throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without http:// or https:// after '@' (for example " + provider + ":model@http://127.0.0.1:8000/v1).");
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new cai4j.InputError("Model spec '" + spec + "' has a malformed base URL '" + url + "' after '@'.");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without a host after '@' (for example " + provider + ":model@http://127.0.0.1:8000/v1).");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        // OpenAI-compatible servers serve the API under a versioned path (/v1, /api/v1, /v1beta/openai);
+        // without it every call reaches a page that is not the API and fails with a puzzling message
+        if (provider.equals("openai") && !path.matches("(?i).*/v\\d+[a-z0-9]*(/.*)?")) {
+            throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without the API's version path; OpenAI-compatible servers expect one such as " + uri.getScheme() + "://" + uri.getRawAuthority() + "/v1.");
+        }
+        return url;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package cai4j.model;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -41,6 +42,23 @@ public record ProviderErrors(String who, String keyVar, String model, String key
         return new ModelException(ModelException.Kind.TRANSIENT, 0, who + " " + what + ".", null, cause);
     }
 
+    /**
+     * A call that could not reach the server at all: a refused connection or a host name that does
+     * not resolve. Retrying either only makes the user wait, so it is final, and it names the URL
+     * because the usual cause is a wrong base URL or a server that is not running.
+     */
+    public Optional<ModelException> unreachable(String url, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return Optional.of(fin(0, "Cannot reach " + url + ": the host name does not resolve; check the base URL in the model spec.", e));
+            }
+            if (t instanceof java.net.ConnectException && !(t instanceof java.net.SocketTimeoutException)) {
+                return Optional.of(fin(0, "Cannot reach " + url + ": the connection was refused; check that the server is running and the base URL in the model spec is right.", e));
+            }
+        }
+        return Optional.empty();
+    }
+
     private static ModelException fin(int status, String message, Throwable cause) {
         return new ModelException(ModelException.Kind.FINAL, status, message, null, cause);
     }
@@ -52,10 +70,7 @@ public record ProviderErrors(String who, String keyVar, String model, String key
     /** Server text shortened to one line and without the key, should a server have echoed it. */
     public String scrub(String text) {
         if (text == null) return "";
-        String t = text.replaceAll("\\s+", " ").strip();
-        if (key != null && key.length() >= 4) t = t.replace(key, "***");
-        // servers echo a key in part ("sk-abc***xyz"); drop anything that looks like one
-        t = t.replaceAll("(sk|key)-[A-Za-z0-9_*\\-]{4,}", "***");
+        String t = Redaction.redact(text.replaceAll("\\s+", " ").strip(), key == null ? List.of() : List.of(key));
         if (t.endsWith(".")) t = t.substring(0, t.length() - 1);
         return t.length() > 200 ? t.substring(0, 200) + "…" : t;
     }

@@ -118,7 +118,7 @@ public final class Road implements AutoCloseable {
         }
         var finalLimits = limits;
         Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));
-        return new LedgerModel(ledger, new ScheduledModel(provider, endpoint, control, config.prices()), progress);
+        return new LedgerModel(ledger, new ScheduledModel(provider, endpoint, control, config.prices(), config.timeout()), progress);
     }
 
     /** The names of the model providers found on the class path. */

@@ -90,6 +90,35 @@ public final class Endpoint {
         }
     }
 
+    /** True once a call to this endpoint has succeeded; until then calls are sent one at a time. */
+    private volatile boolean proven;
+    private final java.util.concurrent.Semaphore probe = new java.util.concurrent.Semaphore(1);
+
+    /**
+     * Before the endpoint has answered once, waits to be the one call in flight and returns true
+     * (the caller then calls {@link #endProbe}); after that, returns false at once. Waiting stops
+     * when the run stops, so a first call's 401 is the only call the server sees.
+     */
+    boolean awaitProbe(RunControl run) {
+        while (!proven) {
+            run.checkRunning();
+            try {
+                if (probe.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+                    if (!proven) return true;
+                    probe.release();
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new cai4j.model.ModelException(cai4j.model.ModelException.Kind.FINAL, 0, "Interrupted while waiting to call the model.", null, ie);
+            }
+        }
+        return false;
+    }
+
+    void endProbe() { probe.release(); }
+
+    void proven() { proven = true; }
+
     /** A successful call earns a fraction of a retry. */
     synchronized void earnRetry() {
         retryAllowance = Math.min(retryAllowance + limits.retryBudgetRatio(), 10 + 1000 * limits.retryBudgetRatio());

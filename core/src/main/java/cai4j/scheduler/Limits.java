@@ -23,8 +23,13 @@ public record Limits(int concurrency, double requestsPerMinute, double tokensPer
         if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
 
+    /**
+     * One retry per successful call: a server that fails a third of the calls (a busy shared
+     * endpoint) is ridden out, while a server that answers nothing gets only the initial allowance.
+     * Every command uses these.
+     */
     public static Limits defaults() {
-        return new Limits(16, 0, 0, 8, Duration.ofMillis(500), Duration.ofSeconds(30), 0.2);
+        return new Limits(16, 0, 0, 8, Duration.ofMillis(500), Duration.ofSeconds(30), 1.0);
     }
 
     public Limits withConcurrency(int n) { return new Limits(n, requestsPerMinute, tokensPerMinute, maxAttempts, backoffBase, backoffCap, retryBudgetRatio); }

@@ -9,6 +9,7 @@ import cai4j.model.ModelSpec;
 import cai4j.model.Usage;
 import com.netflix.concurrency.limits.Limiter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
@@ -43,9 +44,15 @@ public final class ScheduledModel implements LanguageModel {
     private final Endpoint endpoint;
     private final RunControl run;
     private final Prices prices;
+    private final Duration deadline;
 
-    public ScheduledModel(LanguageModel provider, Endpoint endpoint, RunControl run, Prices prices) {
+    /**
+     * @param deadline how long one call may take from its first attempt to its last, retries and
+     *                 backoff included ({@code --timeout}); each attempt is also cut off by it
+     */
+    public ScheduledModel(LanguageModel provider, Endpoint endpoint, RunControl run, Prices prices, Duration deadline) {
         this.provider = provider;
+        this.deadline = deadline;
         this.endpoint = endpoint;
         this.run = run;
         this.prices = prices;
@@ -75,23 +82,30 @@ public final class ScheduledModel implements LanguageModel {
         double estTokens = estimateInputTokens(request) + request.maxTokens();
         double worstCost = local() ? 0 : prices.cost(spec(), new Usage(estimateInputTokens(request), request.maxTokens(), 0));
         int attempts = 0;
+        long started = 0;
         while (true) {
             Limiter.Listener slot = null;
             boolean reserved = false;
+            boolean probing = false;
             try {
                 run.checkRunning();
                 if (!local()) sleepWatchingStop(endpoint.reserve(estTokens));
                 slot = endpoint.acquireSlot();
+                // until the endpoint has answered once, calls go one at a time: a wrong key or
+                // model then costs one call, not one per concurrency slot
+                probing = endpoint.awaitProbe(run);
                 run.checkRunning();
                 // the budget is held only by calls about to be sent, so waiting calls do not block it
                 run.reserve(worstCost);
                 reserved = true;
                 attempts++;
                 long t0 = System.nanoTime();
+                if (attempts == 1) started = t0;
                 Completion c = provider.complete(request);
                 Duration latency = Duration.ofNanos(System.nanoTime() - t0);
                 slot.onSuccess();
                 slot = null;
+                endpoint.proven();
                 endpoint.earnRetry();
                 Usage u = c.usage();
                 endpoint.refundTokens(estTokens - (u.inputTokens() + u.outputTokens()));
@@ -110,20 +124,43 @@ public final class ScheduledModel implements LanguageModel {
                 if (first != null) throw new Failed(first, attempts);
                 e.retryAfter().ifPresent(endpoint::pauseFor);
                 boolean flowControl = e.status() == 429;
-                if (attempts >= endpoint.limits().maxAttempts() || (!flowControl && !endpoint.spendRetry())) {
-                    throw new Failed(e, attempts);
+                Duration wait = backoff(attempts, e);
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+                if (elapsed.plus(wait).compareTo(deadline) >= 0) {
+                    throw new Failed(gaveUp(e, attempts, String.format(Locale.ROOT,
+                            "no answer within --timeout %s s over %d attempt%s", seconds(deadline), attempts, attempts == 1 ? "" : "s")), attempts);
+                }
+                if (attempts >= endpoint.limits().maxAttempts()) {
+                    throw new Failed(gaveUp(e, attempts, "gave up after " + attempts + " attempts"), attempts);
+                }
+                if (!flowControl && !endpoint.spendRetry()) {
+                    throw new Failed(gaveUp(e, attempts, "the retry budget of " + spec() + " is spent (too many calls failed for the calls that succeeded)"), attempts);
                 }
                 run.progress().retry();
                 try {
-                    sleepWatchingStop(backoff(attempts, e).toNanos());
+                    sleepWatchingStop(wait.toNanos());
                 } catch (ModelException stop) {
                     throw new Failed(stop, attempts);
                 }
             } finally {
+                if (probing) endpoint.endProbe();
                 if (slot != null) slot.onIgnore();
                 if (reserved) run.release(worstCost);
             }
         }
+    }
+
+    /** The call's last error, saying why no further attempt is made and that a rerun picks up from here. */
+    private static ModelException gaveUp(ModelException e, int attempts, String why) {
+        String m = e.getMessage();
+        if (m.endsWith(".")) m = m.substring(0, m.length() - 1);
+        return new ModelException(e.kind(), e.status(),
+                m + "; " + why + ". Finished calls are kept in the ledger: rerun the same command to resume.", null, e);
+    }
+
+    private static String seconds(Duration d) {
+        double s = d.toMillis() / 1000.0;
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     private Duration backoff(int attempt, ModelException e) {

@@ -20,6 +20,9 @@ public sealed interface Fault {
     /** Send the headers and half of the body, then close the connection. */
     record Truncate() implements Fault {}
 
+    /** Answer 401 with a message that repeats the whole key the request carried, as some servers do. */
+    record EchoKey() implements Fault {}
+
     static Fault none() { return new None(); }
     static Fault delay(Duration d) { return new Delay(d); }
     static Fault cut() { return new Cut(); }
@@ -27,6 +30,7 @@ public sealed interface Fault {
     static Fault serverError() { return new Status(500, "server_error", "", "The server had an error while processing your request.", Duration.ZERO); }
     static Fault unavailable() { return new Status(503, "overloaded_error", "", "The engine is currently overloaded, please try again later.", Duration.ZERO); }
     static Fault rateLimited(Duration retryAfter) { return new Status(429, "rate_limit_error", "rate_limit_exceeded", "Rate limit reached for requests.", retryAfter); }
+    static Fault echoingKey() { return new EchoKey(); }
     static Fault unauthorized() { return new Status(401, "authentication_error", "invalid_api_key", "Incorrect API key provided: sk-abc***xyz.", Duration.ZERO); }
     static Fault badRequest() { return new Status(400, "invalid_request_error", "", "Invalid value for 'messages'.", Duration.ZERO); }
     static Fault insufficientQuota() { return new Status(429, "insufficient_quota", "insufficient_quota", "You exceeded your current quota, please check your plan and billing details.", Duration.ZERO); }

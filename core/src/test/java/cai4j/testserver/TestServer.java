@@ -91,6 +91,18 @@ public final class TestServer implements AutoCloseable {
     public String anthropicBaseUrl() { return "http://127.0.0.1:" + port(); }
 
     /** A model spec string that reaches this server with the OpenAI provider. */
+    /**
+     * An OpenAI base URL on a local port where nothing listens, so a connection to it is refused
+     * at once: the port was bound and released, and the system hands it out again only much later.
+     */
+    public static String refusedBaseUrl() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return "http://127.0.0.1:" + s.getLocalPort() + "/v1";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public String openAiSpec(String model) { return "openai:" + model + "@" + openAiBaseUrl(); }
 
     /** A model spec string that reaches this server with the Anthropic provider. */
@@ -271,6 +283,11 @@ public final class TestServer implements AutoCloseable {
                     h.put("retry-after-ms", Long.toString(st.retryAfter().toMillis()));
                 }
                 send(out, st.status(), h, error(protocol, st.type(), st.code(), st.message()));
+                return true;
+            }
+            case Fault.EchoKey k -> {
+                faulted.incrementAndGet();
+                send(out, 401, limitHeaders, error(protocol, "authentication_error", "invalid_api_key", "Incorrect API key provided: " + call.apiKey() + "."));
                 return true;
             }
             case Fault.Cut c -> {

@@ -41,6 +41,8 @@ final class AnthropicModel implements LanguageModel {
     private final ModelSpec spec;
     private final AnthropicClient client;
     private final ProviderErrors errors;
+    /** The endpoint calls go to, for messages about not reaching it. */
+    private final String url;
     private final List<Consumer<RateLimits>> listeners = new CopyOnWriteArrayList<>();
 
     AnthropicModel(ModelSpec spec, String key, Duration timeout) {
@@ -53,6 +55,7 @@ final class AnthropicModel implements LanguageModel {
                 .timeout(Timeout.builder().connect(timeout).read(Duration.ZERO).write(Duration.ZERO).request(timeout).build());
         if (!spec.baseUrl().isEmpty()) b.baseUrl(spec.baseUrl());
         this.client = b.build();
+        this.url = spec.baseUrl().isEmpty() ? "https://api.anthropic.com" : spec.baseUrl();
         String who = spec.baseUrl().isEmpty() ? "Anthropic" : "The Anthropic-compatible server at " + spec.baseUrl();
         this.errors = new ProviderErrors(who, AnthropicProvider.KEY_VAR, spec.model(), key);
     }
@@ -77,6 +80,7 @@ final class AnthropicModel implements LanguageModel {
             String code = message.toLowerCase(Locale.ROOT).contains("credit balance") ? "billing" : "";
             throw errors.http(e.statusCode(), code, type, message, limits.retryAfter(), e);
         } catch (AnthropicIoException e) {
+            errors.unreachable(url, e).ifPresent(u -> { throw u; });
             throw errors.noAnswer(isTimeout(e) ? "did not answer in time" : "broke the connection before answering completely", e);
         } catch (AnthropicInvalidDataException e) {
             throw errors.noAnswer("sent an answer that could not be read (truncated or malformed)", e);

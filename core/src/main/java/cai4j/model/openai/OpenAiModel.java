@@ -40,11 +40,14 @@ final class OpenAiModel implements LanguageModel {
     private final ModelSpec spec;
     private final OpenAIClient client;
     private final ProviderErrors errors;
+    /** The endpoint calls go to, for messages about not reaching it. */
+    private final String url;
     private final List<Consumer<RateLimits>> listeners = new CopyOnWriteArrayList<>();
 
     OpenAiModel(ModelSpec spec, String key, Duration timeout) {
         this.spec = spec;
         String base = spec.baseUrl().isEmpty() ? "https://api.openai.com/v1" : spec.baseUrl();
+        this.url = base;
         this.client = OpenAIOkHttpClient.builder()
                 .apiKey(key)
                 .baseUrl(base)
@@ -77,6 +80,7 @@ final class OpenAiModel implements LanguageModel {
             RateLimits limits = tell(e.headers());
             throw errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), serverMessage(e), limits.retryAfter(), e);
         } catch (OpenAIIoException e) {
+            errors.unreachable(url, e).ifPresent(u -> { throw u; });
             throw errors.noAnswer(isTimeout(e) ? "did not answer in time" : "broke the connection before answering completely", e);
         } catch (OpenAIInvalidDataException e) {
             throw errors.noAnswer("sent an answer that could not be read (truncated or malformed)", e);
