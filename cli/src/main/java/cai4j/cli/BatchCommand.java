@@ -77,7 +77,7 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--free-model", paramLabel = "SPEC", description = "A model that costs nothing (repeatable), so --max-cost accepts it without a price.")
     java.util.List<String> freeModels = new java.util.ArrayList<>();
 
-    @Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one attempt may take (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one request may take, its retries included (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
     @Option(names = "--dry-run", description = "Print the planned calls, estimated tokens and worst-case cost, and call nothing.")

@@ -42,7 +42,7 @@ final class Models {
         @picocli.CommandLine.Option(names = "--free-model", paramLabel = "SPEC", description = "A model that costs nothing (repeatable), so --max-cost accepts it without a price.")
         List<String> freeModels = new ArrayList<>();
 
-        @picocli.CommandLine.Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call attempt may take (default: ${DEFAULT-VALUE}).")
+        @picocli.CommandLine.Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call may take, its retries included (default: ${DEFAULT-VALUE}).")
         double timeoutSeconds;
 
         RoadConfig config() {

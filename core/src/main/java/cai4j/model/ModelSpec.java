@@ -50,6 +50,9 @@ public record ModelSpec(String provider, String model, String baseUrl) {
         if (!url.matches("(?i)https?://.*")) {
             throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without http:// or https:// after '@' (for example " + provider + ":model@http://127.0.0.1:8000/v1).");
         }
+        if (!url.matches("(?i)https?://[^/?#\\s]+.*")) {
+            throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without a host after '@' (for example " + provider + ":model@http://127.0.0.1:8000/v1).");
+        }
         java.net.URI uri;
         try {
             uri = new java.net.URI(url);

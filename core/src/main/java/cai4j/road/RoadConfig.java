@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
  * @param limits        concurrency, RPM/TPM, attempts and backoff, per endpoint
  * @param maxCost       stop cleanly before the run's cost would pass this many USD
  * @param prices        the price table for cost
- * @param timeout       how long one attempt may take before it counts as a transient failure
+ * @param timeout       how long one call may take from its first attempt to its last, retries included
  * @param progress      where progress lines go (stderr in the CLI), or empty for none
  * @param progressEvery how often a progress line is printed
  */

@@ -31,7 +31,7 @@ class ModelSpecTest {
     @Test
     void aBaseUrlWithoutHostOrWithSpacesIsAnInputError() {
         assertThatThrownBy(() -> ModelSpec.parse("openai:x@http://")).isInstanceOf(InputError.class)
-                .hasMessageContaining("'openai:x@http://'").hasMessageContaining("malformed base URL 'http://'");
+                .hasMessageContaining("'openai:x@http://'").hasMessageContaining("base URL 'http://' without a host");
         assertThatThrownBy(() -> ModelSpec.parse("openai:x@http:///v1")).isInstanceOf(InputError.class).hasMessageContaining("without a host");
         assertThatThrownBy(() -> ModelSpec.parse("openai:x@http://a b/v1")).isInstanceOf(InputError.class).hasMessageContaining("malformed");
         assertThatThrownBy(() -> ModelSpec.parse("openai:@http://h/v1")).isInstanceOf(InputError.class).hasMessageContaining("names no model");
