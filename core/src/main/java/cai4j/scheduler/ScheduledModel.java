@@ -47,8 +47,9 @@ public final class ScheduledModel implements LanguageModel {
     private final Duration deadline;
 
     /**
-     * @param deadline how long one call may take from its first attempt to its last, retries and
-     *                 backoff included ({@code --timeout}); each attempt is also cut off by it
+     * @param deadline how long one call may take from its first attempt on, retries and backoff
+     *                 included ({@code --timeout}): no retry starts after it, and the provider cuts
+     *                 each attempt off after the same time
      */
     public ScheduledModel(LanguageModel provider, Endpoint endpoint, RunControl run, Prices prices, Duration deadline) {
         this.provider = provider;
@@ -82,7 +83,7 @@ public final class ScheduledModel implements LanguageModel {
         double estTokens = estimateInputTokens(request) + request.maxTokens();
         double worstCost = local() ? 0 : prices.cost(spec(), new Usage(estimateInputTokens(request), request.maxTokens(), 0));
         int attempts = 0;
-        long started = 0;
+        long started = System.nanoTime(); // reset when the first attempt is sent
         while (true) {
             Limiter.Listener slot = null;
             boolean reserved = false;
@@ -127,14 +128,14 @@ public final class ScheduledModel implements LanguageModel {
                 Duration wait = backoff(attempts, e);
                 Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
                 if (elapsed.plus(wait).compareTo(deadline) >= 0) {
-                    throw new Failed(gaveUp(e, attempts, String.format(Locale.ROOT,
+                    throw new Failed(gaveUp(e, String.format(Locale.ROOT,
                             "no answer within --timeout %s s over %d attempt%s", seconds(deadline), attempts, attempts == 1 ? "" : "s")), attempts);
                 }
                 if (attempts >= endpoint.limits().maxAttempts()) {
-                    throw new Failed(gaveUp(e, attempts, "gave up after " + attempts + " attempts"), attempts);
+                    throw new Failed(gaveUp(e, "gave up after " + attempts + " attempts"), attempts);
                 }
                 if (!flowControl && !endpoint.spendRetry()) {
-                    throw new Failed(gaveUp(e, attempts, "the retry budget of " + spec() + " is spent (too many calls failed for the calls that succeeded)"), attempts);
+                    throw new Failed(gaveUp(e, "the retry budget of " + spec() + " is spent (too many calls failed for the calls that succeeded)"), attempts);
                 }
                 run.progress().retry();
                 try {
@@ -151,7 +152,7 @@ public final class ScheduledModel implements LanguageModel {
     }
 
     /** The call's last error, saying why no further attempt is made and that a rerun picks up from here. */
-    private static ModelException gaveUp(ModelException e, int attempts, String why) {
+    private static ModelException gaveUp(ModelException e, String why) {
         String m = e.getMessage();
         if (m.endsWith(".")) m = m.substring(0, m.length() - 1);
         return new ModelException(e.kind(), e.status(),
