@@ -1,5 +1,6 @@
 package cai4j.constitution;
 
+import cai4j.Hash;
 import cai4j.InputError;
 import cai4j.Json;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -59,7 +60,7 @@ public final class Compiler {
      * (by extension) and names it in messages.
      */
     public static Constitution compile(String name, String text) {
-        return orThrow(name, compile(new Source(Path.of(name), text, Ids.sha256(text.getBytes(StandardCharsets.UTF_8)))));
+        return orThrow(name, compile(new Source(Path.of(name), text, Hash.sha256(text.getBytes(StandardCharsets.UTF_8)))));
     }
 
     private static Constitution orThrow(String file, Result result) {
@@ -119,7 +120,7 @@ public final class Compiler {
         if (lines > MAX_LINES) {
             throw new InputError(file + " has " + lines + " lines, more than the " + MAX_LINES + " a constitution may have; split it into several documents.");
         }
-        return new Source(file, text, Ids.sha256(bytes));
+        return new Source(file, text, Hash.sha256(bytes));
     }
 
     private static String mb(long bytes) {

@@ -1,9 +1,7 @@
 package cai4j.constitution;
 
+import cai4j.Hash;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 /**
@@ -15,7 +13,7 @@ final class Ids {
     private Ids() {}
 
     static String clauseId(String sectionKey, String text) {
-        return sectionKey + "." + sha256(normalise(text)).substring(0, 8);
+        return sectionKey + "." + Hash.sha256(normalise(text)).substring(0, 8);
     }
 
     /** Lower case, single spaces, no Markdown emphasis: cosmetic edits keep the id. */
@@ -31,17 +29,5 @@ final class Ids {
         String s = heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}]+", "_").replaceAll("^_+|_+$", "");
         if (s.length() > 48) s = s.substring(0, 48).replaceAll("_+$", "");
         return s.isEmpty() ? "section" : s;
-    }
-
-    static String sha256(String text) {
-        return sha256(text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.Hash;
 import cai4j.constitution.ConstitutionPrompt;
 import cai4j.InputError;
 import cai4j.constitution.Clause;

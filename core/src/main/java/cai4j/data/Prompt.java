@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.Hash;
 import cai4j.evals.Scenario;
 import cai4j.Json;
 import cai4j.model.Message;

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.Hash;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.InputError;
 import cai4j.model.Message;
 import java.nio.charset.StandardCharsets;
@@ -86,7 +87,7 @@ public final class AttackStrategies {
     /** A strategy picked from a key (such as a scenario id), so reruns pick the same one. */
     public static AttackStrategy forKey(String key) {
         List<AttackStrategy> all = all();
-        return all.get(Math.floorMod(Template.sha256(key).hashCode(), all.size()));
+        return all.get(Math.floorMod(Hash.sha256(key).hashCode(), all.size()));
     }
 
     static String rot13(String s) {

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
@@ -53,7 +54,7 @@ final class ConflictPairing {
         List<Clause> others = new ArrayList<>(constitution.rules().stream()
                 .filter(o -> !o.tier().equals(clause.tier()) && constitution.tier(o.tier()).isPresent())
                 .toList());
-        Collections.shuffle(others, new Random(seed ^ Template.sha256(clause.id()).hashCode()));
+        Collections.shuffle(others, new Random(seed ^ Hash.sha256(clause.id()).hashCode()));
         return List.copyOf(others.subList(0, Math.min(MAX_CANDIDATES, others.size())));
     }
 

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
@@ -64,7 +65,7 @@ public final class Judge {
     static final int CONSTITUTION_CHARS = 16_000;
 
     /** One version for the set of judge templates, as summaries and reports name it. */
-    public static final String VERSION = Template.sha256(java.util.stream.Stream.concat(TEMPLATES.values().stream(), java.util.stream.Stream.of(CONSTITUTION, CONFIRM)).distinct()
+    public static final String VERSION = Hash.sha256(java.util.stream.Stream.concat(TEMPLATES.values().stream(), java.util.stream.Stream.of(CONSTITUTION, CONFIRM)).distinct()
             .map(t -> t.name() + ":" + t.version()).collect(Collectors.joining(","))).substring(0, 12);
 
     /** Every judge template by name ("judge-direct", ...) with its version, as run.json and the provenance list them. */

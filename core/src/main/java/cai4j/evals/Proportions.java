@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,6 @@ public final class Proportions {
 
     /** A seed that depends only on the key. */
     static long seed(String key) {
-        return Long.parseUnsignedLong(Template.sha256("bootstrap\n" + key).substring(0, 15), 16);
+        return Long.parseUnsignedLong(Hash.sha256("bootstrap\n" + key).substring(0, 15), 16);
     }
 }

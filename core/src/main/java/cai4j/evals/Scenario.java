@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.model.Message;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,6 +94,6 @@ public record Scenario(
     /** A scenario without context keeps the id it had before scenarios carried context. */
     static String idFor(String clauseId, ScenarioKind kind, String strategy, String prompt, List<Message> context) {
         String key = clauseId + "\n" + kind.json() + "\n" + strategy + "\n" + prompt + (context.isEmpty() ? "" : "\n" + cai4j.Json.write(context));
-        return "s-" + Template.sha256(key).substring(0, 12);
+        return "s-" + Hash.sha256(key).substring(0, 12);
     }
 }

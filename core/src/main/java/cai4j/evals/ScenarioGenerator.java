@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.scheduler.StageProgress;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
@@ -140,7 +141,7 @@ public final class ScenarioGenerator {
         JsonNode items = ((StructuredCall.Valid) outcome).value().get("scenarios");
         List<Scenario> out = new ArrayList<>();
         List<AttackStrategy> strategies = AttackStrategies.all();
-        int offset = Math.floorMod(Template.sha256(job.clause().id()).hashCode(), strategies.size());
+        int offset = Math.floorMod(Hash.sha256(job.clause().id()).hashCode(), strategies.size());
         for (int i = 0; i < items.size() && out.size() < settings.perClause(); i++) {
             JsonNode item = items.get(i);
             String prompt = item.get("prompt").asText().strip();

@@ -1,12 +1,10 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +24,7 @@ public record Template(String name, String text, String version) {
 
     public static Template load(String name) {
         String text = resource(name + ".txt");
-        return new Template(name, text, sha256(name + "\n" + text).substring(0, 12));
+        return new Template(name, text, Hash.sha256(name + "\n" + text).substring(0, 12));
     }
 
     /** Fills every placeholder; a placeholder without a value is a bug in the caller. */
@@ -48,14 +46,6 @@ public record Template(String name, String text, String version) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package cai4j.evals;
 
+import cai4j.Hash;
 import cai4j.model.Message;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,7 +21,7 @@ public final class Untrusted {
 
     /** A 16-hex-digit nonce from everything that will sit between the markers. */
     public static String nonce(String... parts) {
-        return Template.sha256("nonce\n" + String.join("\n\u0000", parts)).substring(0, 16);
+        return Hash.sha256("nonce\n" + String.join("\n\u0000", parts)).substring(0, 16);
     }
 
     /** The conversation as escaped text, one block per turn. */

@@ -1,7 +1,7 @@
 package cai4j.export;
 
+import cai4j.Hash;
 import cai4j.Json;
-import cai4j.data.Hash;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

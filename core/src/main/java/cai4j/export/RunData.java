@@ -1,5 +1,6 @@
 package cai4j.export;
 
+import cai4j.Hash;
 import cai4j.InputError;
 import cai4j.Json;
 import cai4j.data.DataMeta;
@@ -58,7 +59,7 @@ public record RunData(Path runDir, Map<Kind, List<Row>> rows, Map<Kind, DataMeta
             }
             case PREFS -> {
                 for (PreferenceRecord r : Json.readLines(f, PreferenceRecord.class)) {
-                    String group = cai4j.data.Hash.short16(Json.write(r.prompt()));
+                    String group = cai4j.Hash.short16(Json.write(r.prompt()));
                     out.add(new Row(r.id(), "prefs", group, r.prompt(), r.chosen(), tail(r.chosen(), r.prompt()), tail(r.rejected(), r.prompt()),
                             r.softLabel(), r.principleIds(), r.models().getOrDefault("target", "")));
                 }

@@ -1,6 +1,7 @@
 package cai4j.export;
 
-import cai4j.data.Hash;
+import cai4j.Hash;
+
 
 /**
  * The held-out split: a row goes to test when the hash of its group falls under the fraction. The

@@ -1,14 +1,12 @@
 package cai4j.ledger;
 
+import cai4j.Hash;
 import cai4j.Json;
 import cai4j.model.ChatRequest;
 import cai4j.model.ModelSpec;
 import cai4j.model.RequestJson;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * The content address of a call: SHA-256 of everything that determines the answer — provider,
@@ -24,11 +22,6 @@ public final class LedgerKey {
         o.put("model", spec.model());
         o.put("base_url", spec.baseUrl());
         o.setAll(RequestJson.toJson(request));
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(Json.write(o).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(h);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Hash.sha256(Json.write(o));
     }
 }

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.Hash;
 import static cai4j.data.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
