@@ -58,16 +58,6 @@ final class FailUnder {
     }
 
     static double parseFraction(String text) {
-        String s = text.strip();
-        boolean percent = s.endsWith("%");
-        if (percent) s = s.substring(0, s.length() - 1).strip();
-        try {
-            double v = Double.parseDouble(s);
-            if (percent) v /= 100;
-            if (v < 0 || v > 1 || Double.isNaN(v)) throw new NumberFormatException();
-            return v;
-        } catch (NumberFormatException e) {
-            throw new InputError("--fail-under '" + text + "' is not a fraction between 0 and 1 (such as 0.9) or a percentage (such as 90%).");
-        }
+        return cai4j.evals.Threshold.parse(text, "--fail-under");
     }
 }
