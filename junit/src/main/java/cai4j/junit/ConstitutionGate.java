@@ -11,6 +11,7 @@ import cai4j.evals.Scenario;
 import cai4j.evals.Threshold;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,13 +86,17 @@ public final class ConstitutionGate {
         Judge judge = new Judge(road.model(judgeSpec), samples, JUDGE_TEMPERATURE);
         Tally tally = new Tally();
         ScenarioCheck check = new ScenarioCheck(constitution, judge, application, tally);
-        java.net.URI source = scenariosFile.toAbsolutePath().toUri();
+        URI source = scenariosFile.toAbsolutePath().toUri();
+        List<Integer> lines = scenarioLines(scenariosFile);
 
         List<DynamicNode> tests = new ArrayList<>();
-        for (Scenario s : scenarios) {
+        for (int i = 0; i < scenarios.size(); i++) {
+            Scenario s = scenarios.get(i);
             Rubric rubric = rubrics.get(s.id());
             double min = thresholds.get(rubric.clause().tier());
-            tests.add(DynamicTest.dynamicTest(name(s), source, () -> check.run(s, rubric, min)));
+            // the scenario's line, so that an IDE opens the file where the scenario is
+            URI at = i < lines.size() ? URI.create(source + "?line=" + lines.get(i)) : source;
+            tests.add(DynamicTest.dynamicTest(name(s), at, () -> check.run(s, rubric, min)));
         }
         constitution.tiers().stream().sorted(Comparator.comparingInt(Tier::rank)).map(Tier::id)
                 .filter(t -> rubrics.values().stream().anyMatch(r -> r.clause().tier().equals(t)))
@@ -124,6 +129,18 @@ public final class ConstitutionGate {
         String kind = s.kind().json() + (s.strategy().isEmpty() ? "" : " (" + s.strategy() + ")");
         String clause = s.clauseIds().size() > 1 ? s.clauseId() + " over " + s.loser() : s.clauseId();
         return clause + " " + kind + ": " + prompt;
+    }
+
+    /** The line number of each scenario of a JSON Lines file: its lines that are not blank, as the reader counts them. */
+    static List<Integer> scenarioLines(Path file) {
+        List<Integer> out = new ArrayList<>();
+        try {
+            List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+            for (int i = 0; i < all.size(); i++) if (!all.get(i).isBlank()) out.add(i + 1);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // the file was read a moment ago; without line numbers the tests point at the whole file
+        }
+        return out;
     }
 
     /** The threshold of every tier: the one set for it, or 100%. */
