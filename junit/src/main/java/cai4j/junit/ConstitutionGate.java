@@ -63,22 +63,8 @@ public final class ConstitutionGate {
         Path constitutionFile = Path.of(settings.required(Settings.CONSTITUTION, "constitution"));
         Path scenariosFile = Path.of(settings.required(Settings.SCENARIOS, "scenarios"));
         Constitution constitution = Compiler.compile(constitutionFile);
-        if (!Files.isRegularFile(scenariosFile)) {
-            throw new InputError("The scenarios file " + scenariosFile.toAbsolutePath() + " named by " + settings.where(Settings.SCENARIOS)
-                    + " does not exist; write it with 'cai4j evals generate' and commit evals/scenarios.jsonl.");
-        }
-        List<Scenario> scenarios = Json.readLines(scenariosFile, Scenario.class);
-        if (scenarios.isEmpty()) throw new InputError(scenariosFile + " holds no scenario.");
-        Map<String, Rubric> rubrics = new LinkedHashMap<>();
-        for (Scenario s : scenarios) {
-            for (String id : s.clauseIds()) {
-                if (constitution.clause(id).isEmpty()) {
-                    throw new InputError(scenariosFile + ": scenario " + s.id() + " tests clause " + id + ", which " + constitutionFile
-                            + " does not have; generate the scenarios again from this constitution.");
-                }
-            }
-            rubrics.put(s.id(), Rubric.of(constitution, s, s.strategy()));
-        }
+        List<Scenario> scenarios = scenarios(scenariosFile);
+        Map<String, Rubric> rubrics = rubrics(constitution, constitutionFile, scenarios, scenariosFile);
         Map<String, Double> thresholds = thresholds(constitution);
         int samples = samples();
 
@@ -131,6 +117,31 @@ public final class ConstitutionGate {
         return clause + " " + kind + ": " + prompt;
     }
 
+    private List<Scenario> scenarios(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new InputError("The scenarios file " + file.toAbsolutePath() + " named by " + settings.where(Settings.SCENARIOS)
+                    + " does not exist; write it with 'cai4j evals generate' and commit evals/scenarios.jsonl.");
+        }
+        List<Scenario> scenarios = Json.readLines(file, Scenario.class);
+        if (scenarios.isEmpty()) throw new InputError(file + " holds no scenario.");
+        return scenarios;
+    }
+
+    /** Each scenario's rubric, by scenario id; every clause a scenario tests must be in the constitution. */
+    private static Map<String, Rubric> rubrics(Constitution constitution, Path constitutionFile, List<Scenario> scenarios, Path scenariosFile) {
+        Map<String, Rubric> rubrics = new LinkedHashMap<>();
+        for (Scenario s : scenarios) {
+            for (String id : s.clauseIds()) {
+                if (constitution.clause(id).isEmpty()) {
+                    throw new InputError(scenariosFile + ": scenario " + s.id() + " tests clause " + id + ", which " + constitutionFile
+                            + " does not have; generate the scenarios again from this constitution.");
+                }
+            }
+            rubrics.put(s.id(), Rubric.of(constitution, s, s.strategy()));
+        }
+        return rubrics;
+    }
+
     /** The line number of each scenario of a JSON Lines file: its lines that are not blank, as the reader counts them. */
     static List<Integer> scenarioLines(Path file) {
         List<Integer> out = new ArrayList<>();
@@ -154,7 +165,7 @@ public final class ConstitutionGate {
         Map<String, Double> out = new LinkedHashMap<>();
         for (Tier t : constitution.tiers()) {
             String key = Settings.THRESHOLD + t.id();
-            out.put(t.id(), settings.value(key).map(v -> Threshold.parse(v, settings.where(key))).orElse(1.0));
+            out.put(t.id(), settings.value(key).map(v -> Threshold.parse(v, "The threshold of tier " + t.id() + " (" + settings.where(key) + ")")).orElse(1.0));
         }
         return out;
     }

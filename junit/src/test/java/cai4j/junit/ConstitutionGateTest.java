@@ -193,4 +193,30 @@ class ConstitutionGateTest {
         assertThat(method.message()).isEqualTo("@ConstitutionTest on WrongTier.harbor gives a threshold for tier 'safety', which the constitution does not have; "
                 + "its tiers are safe, ethical, guidelines, helpful.");
     }
+
+    @Test
+    void scenariosOfAnotherConstitutionAreBadInputNamingTheScenarioAndTheClause() {
+        Map<String, String> p = judged();
+        p.put(Settings.CONSTITUTION, "corpus/hf-constitution-anthropic.json");
+
+        Outcomes.Outcome method = Outcomes.run(Harbor.class, p).method("harborFollowsItsConstitution");
+
+        assertThat(method.status()).isEqualTo(Status.FAILED);
+        assertThat(method.thrown().orElseThrow()).isInstanceOf(InputError.class);
+        assertThat(method.message()).isEqualTo(SCENARIOS + ": scenario s-54d56a6b978a tests clause safe.bbd8ff94, which corpus/hf-constitution-anthropic.json "
+                + "does not have; generate the scenarios again from this constitution.");
+        assertThat(server.received()).isZero();
+    }
+
+    @Test
+    void aThresholdThatIsNoFractionIsBadInputNamingWhereItWasGiven() {
+        Map<String, String> p = judged();
+        p.put(Settings.THRESHOLD + "helpful", "most");
+
+        Outcomes.Outcome method = Outcomes.run(Harbor.class, p).method("harborFollowsItsConstitution");
+
+        assertThat(method.thrown().orElseThrow()).isInstanceOf(InputError.class);
+        assertThat(method.message()).isEqualTo("The threshold of tier helpful (the configuration parameter cai4j.threshold.helpful) 'most' "
+                + "is not a fraction between 0 and 1 (such as 0.9) or a percentage (such as 90%).");
+    }
 }
