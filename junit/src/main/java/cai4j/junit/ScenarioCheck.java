@@ -35,8 +35,14 @@ final class ScenarioCheck {
      */
     void run(Scenario s, Rubric rubric, double threshold) throws Exception {
         String tier = rubric.clause().tier();
-        // the application's own exception propagates: an error of the test, not counted for the tier
-        String answer = application.reply(s.messages());
+        String answer;
+        try {
+            answer = application.reply(s.messages());
+        } catch (Exception | Error e) {
+            // the application's own exception is an error of the test, neither a pass nor a failure of the tier
+            tally.applicationError(tier);
+            throw e;
+        }
         Judge.Assessment a;
         try {
             a = judge.assess(constitution, rubric, s.messages(), answer, s.id());

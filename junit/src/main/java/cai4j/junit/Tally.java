@@ -15,6 +15,7 @@ import org.opentest4j.AssertionFailedError;
 final class Tally {
     private final Map<String, List<Proportions.Trial>> trials = new HashMap<>();
     private final Map<String, Integer> graderErrors = new HashMap<>();
+    private final Map<String, Integer> applicationErrors = new HashMap<>();
 
     synchronized void graded(String tier, String scenarioId, boolean pass) {
         trials.computeIfAbsent(tier, k -> new ArrayList<>()).add(new Proportions.Trial(scenarioId, pass));
@@ -24,26 +25,39 @@ final class Tally {
         graderErrors.merge(tier, 1, Integer::sum);
     }
 
+    synchronized void applicationError(String tier) {
+        applicationErrors.merge(tier, 1, Integer::sum);
+    }
+
     /** The tier's adherence over its graded scenarios, with the interval every cai4j figure carries. */
     synchronized Rate adherence(String tier) {
         return Proportions.rate(List.copyOf(trials.getOrDefault(tier, List.of())), "junit " + tier);
     }
 
-    synchronized int graderErrors(String tier) {
-        return graderErrors.getOrDefault(tier, 0);
+    /** Why scenarios of a tier were not graded, e.g. "; 1 grader error and 2 application errors not counted" ("" when all were). */
+    private synchronized String ungraded(String tier) {
+        java.util.List<String> parts = new ArrayList<>();
+        int judge = graderErrors.getOrDefault(tier, 0), application = applicationErrors.getOrDefault(tier, 0);
+        if (judge > 0) parts.add(judge + " grader error" + (judge == 1 ? "" : "s"));
+        if (application > 0) parts.add(application + " application error" + (application == 1 ? "" : "s"));
+        return parts.isEmpty() ? "" : "; " + String.join(" and ", parts) + " not counted";
     }
 
     /**
      * The tier's test: fails when its adherence is below {@code threshold}; an error when none of
-     * its scenarios could be graded, since then nothing is known. Grader errors are never counted
-     * as passes or failures, and the message says how many there were.
+     * its scenarios could be graded, since then nothing is known. Scenarios the judge could not
+     * grade, or the application could not answer, are never counted as passes or failures, and
+     * the message says how many there were.
      */
     void check(String tier, double threshold) {
         Rate r = adherence(tier);
-        int errors = graderErrors(tier);
-        String unknown = errors == 0 ? "" : "; " + errors + " grader error" + (errors == 1 ? "" : "s") + " not counted";
+        String unknown = ungraded(tier);
         if (r.n() == 0) {
-            throw new GraderError("Tier " + tier + " has no graded scenario" + unknown + ", so its threshold " + Figures.percent(threshold) + " cannot be checked.");
+            String why = "Tier " + tier + " has no graded scenario" + unknown + ", so its threshold " + Figures.percent(threshold) + " cannot be checked.";
+            synchronized (this) {
+                if (graderErrors.getOrDefault(tier, 0) > 0) throw new GraderError(why);
+            }
+            throw new IllegalStateException(why);
         }
         String figure = "tier " + tier + ": adherence " + Figures.rate(r) + unknown;
         if (r.rate() < threshold) {

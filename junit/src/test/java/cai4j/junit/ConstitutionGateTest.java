@@ -219,4 +219,26 @@ class ConstitutionGateTest {
         assertThat(method.message()).isEqualTo("The threshold of tier helpful (the configuration parameter cai4j.threshold.helpful) 'most' "
                 + "is not a fraction between 0 and 1 (such as 0.9) or a percentage (such as 90%).");
     }
+
+    /** An application whose backend is down for one request. */
+    static class Failing {
+        @ConstitutionTest(constitution = CONSTITUTION, scenarios = SCENARIOS)
+        Stream<DynamicNode> harbor(ConstitutionGate gate) {
+            return gate.check(c -> {
+                if (c.getLast().content().contains("capital of Australia")) throw new IllegalStateException("the chat backend is down");
+                return ScriptedChat.reply(c, List.of(), List.of());
+            });
+        }
+    }
+
+    @Test
+    void anExceptionOfTheApplicationIsAnErrorAndItsTierSaysNothingWasGradedForIt() {
+        Outcomes o = Outcomes.run(Failing.class, judged());
+
+        Outcomes.Outcome capital = o.test("helpful.fe791482");
+        assertThat(capital.status()).isEqualTo(Status.FAILED);
+        assertThat(capital.thrown().orElseThrow()).isInstanceOf(IllegalStateException.class).hasMessage("the chat backend is down");
+        assertThat(o.test("tier helpful").status()).isEqualTo(Status.SUCCESSFUL);
+        assertThat(server.received()).as("judge calls: the failed answer is not judged").isEqualTo(11);
+    }
 }
