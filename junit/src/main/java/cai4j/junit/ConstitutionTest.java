@@ -23,8 +23,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * Every value may instead come from {@code cai4j.properties} on the test class path, and a JUnit
  * configuration parameter (a system property such as {@code -Dcai4j.judge=openai:gpt-4o-mini},
- * or {@code junit-platform.properties}) overrides both; see {@link Settings} for the keys. An empty
- * value here means "not set here".
+ * or {@code junit-platform.properties}) overrides both. The keys are {@code cai4j.constitution},
+ * {@code cai4j.scenarios}, {@code cai4j.judge}, {@code cai4j.judge.samples}, {@code cai4j.ledger}
+ * and {@code cai4j.threshold.<tier>}. An empty value here means "not set here".
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
