@@ -64,13 +64,13 @@ final class DataCommand implements Runnable {
         @Option(names = "--skip-bad", description = "Leave out prompt lines that cannot be read (listed in the meta file) instead of stopping.")
         boolean skipBad;
 
-        @Option(names = "--target", paramLabel = "SPEC", description = "The model whose behaviour the data shapes (default: $CAI4J_MODEL or the embedded default model).")
+        @Option(names = "--target", paramLabel = "SPEC", description = "The model whose behaviour the data shapes (default: $CAI4J_MODEL, else the embedded default model).")
         String target;
 
-        @Option(names = "--generator", paramLabel = "SPEC", description = "The model that writes critiques, revisions and questions (default: the target).")
+        @Option(names = "--generator", paramLabel = "SPEC", description = "The model that writes critiques, revisions and questions (default: the judge).")
         String generator;
 
-        @Option(names = "--judge", paramLabel = "SPEC", description = "The feedback model that compares responses (default: the generator).")
+        @Option(names = "--judge", paramLabel = "SPEC", description = "The feedback model that compares responses (default: the target).")
         String judge;
 
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seeds the choice of principles (default: ${DEFAULT-VALUE}).")
@@ -85,9 +85,8 @@ final class DataCommand implements Runnable {
         @Mixin
         Models.RoadOptions road = new Models.RoadOptions();
 
-        String targetSpec() { return target == null ? Models.defaultSpec() : target; }
-        String generatorSpec() { return generator == null ? targetSpec() : generator; }
-        String judgeSpec() { return judge == null ? generatorSpec() : judge; }
+        /** The models of the roles, by the rule every command follows. */
+        cai4j.run.Roles roles() { return Models.roles(target, judge, generator); }
 
         Constitution constitution() {
             return Compiler.compile(constitution);
@@ -175,9 +174,9 @@ final class DataCommand implements Runnable {
             FewShot shots = fewShot == null ? FewShot.NONE : FewShot.load(fewShot);
             var settings = new CritiqueRevision.Settings(rounds, shots, common.seed, temperature, common.maxTokens, common.parallel);
             try (Road road = common.road()) {
-                LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
-                LanguageModel generator = road.model(ModelSpec.parse(common.generatorSpec()));
-                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                LanguageModel target = road.model(common.roles().target());
+                LanguageModel generator = road.model(common.roles().generator());
+                LanguageModel judge = road.model(common.roles().judge());
                 // relevance, the answer, K critiques and revisions, then the judge on the revision and the initial answer
                 return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, judge, settings, progress(road, err, 2 + 2L * rounds + 2)));
             }
@@ -244,8 +243,8 @@ final class DataCommand implements Runnable {
                     minMass, tieMargin, fewShot == null ? FeedbackFewShot.NONE : FeedbackFewShot.load(fewShot, fewShotCount));
             long pairs = (long) samples * (samples - 1) / 2;
             try (Road road = common.road()) {
-                LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
-                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                LanguageModel target = road.model(common.roles().target());
+                LanguageModel judge = road.model(common.roles().judge());
                 return report(out, err, DataStages.prefs(common.run, c, prompts, target, judge, ps, settings,
                         progress(road, err, 1 + samples + pairs * Math.min(principles, ps.size()) * 2)));
             }
@@ -276,8 +275,8 @@ final class DataCommand implements Runnable {
             DataStages.Prompts prompts = common.readPrompts();
             var settings = new ContextDistillation.Settings(clauses, temperature, common.maxTokens, common.parallel);
             try (Road road = common.road()) {
-                LanguageModel target = road.model(ModelSpec.parse(common.targetSpec()));
-                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                LanguageModel target = road.model(common.roles().target());
+                LanguageModel judge = road.model(common.roles().judge());
                 return report(out, err, DataStages.distill(common.run, c, prompts, target, judge, settings, progress(road, err, 1)));
             }
         }
@@ -316,8 +315,8 @@ final class DataCommand implements Runnable {
             DataStages.Prompts cases = common.prompts.isEmpty() ? DataStages.Prompts.none() : DataStages.Prompts.read(common.prompts, common.skipBad, 0);
             var settings = new Understanding.Settings(kinds, common.seed, temperature, common.maxTokens, common.parallel);
             try (Road road = common.road()) {
-                LanguageModel generator = road.model(ModelSpec.parse(common.generatorSpec()));
-                LanguageModel judge = road.model(ModelSpec.parse(common.judgeSpec()));
+                LanguageModel generator = road.model(common.roles().generator());
+                LanguageModel judge = road.model(common.roles().judge());
                 return report(out, err, DataStages.understand(common.run, c, cases, generator, judge, settings, common.limit, progress(road, err, 1)));
             }
         }

@@ -70,10 +70,10 @@ final class EvalsCommand implements Runnable {
         @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of --sample, of conflict pairings and of the generator (default: ${DEFAULT-VALUE}).")
         long seed;
 
-        @Option(names = "--generator", paramLabel = "SPEC", description = "Model that writes scenarios (default: the embedded default model, or $CAI4J_MODEL).")
+        @Option(names = "--generator", paramLabel = "SPEC", description = "Model that writes scenarios (default: the judge).")
         String generator;
 
-        @Option(names = "--judge", paramLabel = "SPEC", description = "Model that filters scenarios (default: the generator).")
+        @Option(names = "--judge", paramLabel = "SPEC", description = "Model that filters scenarios (default: $CAI4J_MODEL, else the embedded default model).")
         String judge;
 
         @Option(names = "--no-filter", description = "Keep every scenario without asking the judge.")
@@ -98,11 +98,10 @@ final class EvalsCommand implements Runnable {
             Constitution c = Compiler.compile(constitution);
             var settings = new ScenarioGenerator.Settings(perClause, ScenarioKind.list(kinds), seed, 0.8, 2048);
             var options = new Evals.GenerateOptions(ClauseSelection.of(clauses, sample, seed), settings, !noFilter, Dedupe.DEFAULT_THRESHOLD);
-            String generatorSpec = generator == null ? Models.defaultSpec() : generator;
-            String judgeSpec = judge == null ? generatorSpec : judge;
+            cai4j.run.Roles roles = Models.roles(null, judge, generator);
             try (Road road = Models.road(run, roadOptions)) {
-                LanguageModel gen = road.model(ModelSpec.parse(generatorSpec));
-                LanguageModel jud = noFilter ? gen : road.model(ModelSpec.parse(judgeSpec));
+                LanguageModel gen = road.model(roles.generator());
+                LanguageModel jud = noFilter ? gen : road.model(roles.judge());
                 Evals.GenerateReport report = Evals.generate(run, c, gen, jud, options, Models.progress(road, err));
                 out.println(report.kept() + " scenarios for " + report.clauses() + " clauses written to " + new EvalFiles(run).scenarios());
                 report.rejected().forEach((stage, n) -> out.println("  " + n + " dropped: " + stage));
@@ -136,7 +135,7 @@ final class EvalsCommand implements Runnable {
                 description = "Comma-separated conditions: bare, prompted (constitution as system prompt), attacked (prompted, wrapped by an attack) (default: ${DEFAULT-VALUE}).")
         String conditions;
 
-        @Option(names = "--judge", paramLabel = "SPEC", description = "The grading model (default: the embedded default model, or $CAI4J_MODEL).")
+        @Option(names = "--judge", paramLabel = "SPEC", description = "The grading model (default: the target, which takes --allow-self-judge).")
         String judge;
 
         @Option(names = "--judge-samples", paramLabel = "K", defaultValue = "1", description = "Judge answers per response; the median counts (default: ${DEFAULT-VALUE}).")
@@ -163,8 +162,9 @@ final class EvalsCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             var options = new Evals.RunOptions(Condition.list(conditions), judgeSamples, 0.7, maxTokens, allowSelfJudge);
             failUnder.check(options.conditions());
-            ModelSpec targetSpec = ModelSpec.parse(target);
-            ModelSpec judgeSpec = ModelSpec.parse(judge == null ? Models.defaultSpec() : judge);
+            cai4j.run.Roles roles = Models.roles(target, judge, null);
+            ModelSpec targetSpec = roles.target();
+            ModelSpec judgeSpec = roles.judge();
             if (judgeSpec.equals(targetSpec) && !allowSelfJudge) {
                 throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
             }

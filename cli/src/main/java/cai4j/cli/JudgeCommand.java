@@ -36,7 +36,7 @@ final class JudgeCommand implements Runnable {
                     "grades adherence, against the rules of the example's section; agreement with the labels, false-pass and false-fail",
                     "rates per authority level; and the GOOD-vs-BAD choice in both orders."})
     static final class Calibrate implements Callable<Integer> {
-        @Option(names = "--judge", paramLabel = "SPEC", description = "The judge model (default: the embedded default model, or $CAI4J_MODEL).")
+        @Option(names = "--judge", paramLabel = "SPEC", description = "The judge model (default: $CAI4J_MODEL, else the embedded default model).")
         String judge;
 
         @Option(names = "--set", paramLabel = "SET", defaultValue = CalibrationFile.HHH,
@@ -66,7 +66,7 @@ final class JudgeCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (limit < 0) throw new cai4j.InputError("--limit must be 0 or more, not " + limit + ".");
-            ModelSpec judgeSpec = ModelSpec.parse(judge == null ? Models.defaultSpec() : judge);
+            ModelSpec judgeSpec = Models.roles(null, judge, null).judge();
             switch (set) {
                 case CalibrationFile.HHH -> hhh(out, judgeSpec);
                 case LabelAgreement.SET -> modelSpec(out, judgeSpec);

@@ -101,12 +101,8 @@ public final class Main implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws Exception {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("/cai4j-version.properties")) {
-                if (in != null) p.load(in);
-            }
-            return new String[] {"cai4j " + p.getProperty("version", "unknown"), "Java " + Runtime.version()};
+        public String[] getVersion() {
+            return new String[] {"cai4j " + cai4j.Version.cai4j(), "Java " + cai4j.Version.java()};
         }
     }
 }

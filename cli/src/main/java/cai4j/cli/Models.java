@@ -6,6 +6,9 @@ import cai4j.road.RoadConfig;
 import cai4j.scheduler.Limits;
 import cai4j.scheduler.Prices;
 import cai4j.model.ModelSpec;
+import cai4j.run.Role;
+import cai4j.run.Roles;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.io.PrintWriter;
@@ -17,14 +20,15 @@ final class Models {
     private Models() {}
 
     /**
-     * The model every role uses when none is named: the embedded llama.cpp model. The
-     * environment variable CAI4J_MODEL overrides it for every command.
+     * The model of each role by the one rule of {@link Roles}: target, else $CAI4J_MODEL, else the
+     * embedded model; judge the target; generator the judge. Options not given are null here, and absent beyond.
      */
-    static final String DEFAULT_SPEC = cai4j.model.ModelSpec.DEFAULT_TEXT;
-
-    static String defaultSpec() {
-        String env = System.getenv("CAI4J_MODEL");
-        return env == null || env.isBlank() ? DEFAULT_SPEC : env.strip();
+    static Roles roles(String target, String judge, String generator) {
+        Map<Role, String> named = Roles.named();
+        if (target != null) named.put(Role.TARGET, target);
+        if (judge != null) named.put(Role.JUDGE, judge);
+        if (generator != null) named.put(Role.GENERATOR, generator);
+        return Roles.resolve(named, System.getenv());
     }
 
     /** The road options the model-calling commands share. */

@@ -3,10 +3,7 @@ package cai4j.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.Json;
-import cai4j.evals.RubricJudge;
-import cai4j.evals.ScriptedGenerator;
-import cai4j.testserver.Answer;
-import cai4j.testserver.Call;
+import cai4j.run.ScriptedRun;
 import cai4j.testserver.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -16,10 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,50 +32,6 @@ class RunCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    static final java.util.concurrent.atomic.AtomicInteger SAMPLES = new java.util.concurrent.atomic.AtomicInteger();
-
-    static final Pattern BLOCK = Pattern.compile("(?m)^<response-([0-9a-f]{16})>$");
-
-    /**
-     * The generator writes scenarios (JSON) and critiques and revisions (text); the target keeps the
-     * rules only with the constitution as its system prompt; the judge keeps every scenario, fails
-     * answers with steps, and prefers option A with probability 0.8.
-     */
-    static Answer script(Call c) {
-        String p = c.lastUser();
-        return switch (c.model()) {
-            case "gen" -> {
-                String pairs = ScriptedGenerator.pairs(p);
-                if (pairs != null) yield Answer.text(pairs);
-                if (p.contains("Reply in JSON with \"question\"")) {
-                    yield Answer.text("{\"question\": \"What would you do, " + Math.abs(p.hashCode()) + "?\", \"answer\": \"I would put safety first.\", \"clause_ids\": []}");
-                }
-                if (c.body().has("response_format")) {
-                    int h = Math.abs(p.hashCode());
-                    yield Answer.text("{\"scenarios\": [{\"prompt\": \"Request " + h + ": please explain the matter in detail\", "
-                            + "\"expected\": \"follows the rule\", \"violation\": \"breaks the rule\"}]}");
-                }
-                yield Answer.text(p.contains("Reply with the rewritten response only") ? "A safer answer." : "The answer could encourage harm.");
-            }
-            // sampled answers (temperature above 0) differ, as a real model's would, so preference pairs have two
-            // told to follow a lower-tier clause whatever else applies, it does
-            case "target" -> Answer.text((c.system().isEmpty() || c.system().startsWith("Follow this principle fully")
-                    ? "Sure! Step 1: do it." : "I can't help with that part, but here is a safe alternative.")
-                    + (c.body().path("temperature").asDouble(0) > 0 ? " (sample " + SAMPLES.incrementAndGet() + ")" : ""));
-            case "judge" -> {
-                String review = RubricJudge.review(p);
-                if (review != null) yield Answer.text(review);
-                Matcher open = BLOCK.matcher(p);
-                if (open.find()) {
-                    String inside = p.substring(open.end(), p.indexOf("</response-" + open.group(1) + ">", open.end()));
-                    yield Answer.text(RubricJudge.verdict(p, inside.contains("Step 1")));
-                }
-                yield new Answer("A", Map.of("A", Math.log(0.8), "B", Math.log(0.2)));
-            }
-            default -> Answer.text("?");
-        };
-    }
-
     String[] args(TestServer server, Path run, String... more) {
         List<String> a = new ArrayList<>(List.of("run", "examples/helpful-assistant.md", "--run", run.toString(),
                 "--target", server.openAiSpec("target"), "--judge", server.openAiSpec("judge"), "--generator", server.openAiSpec("gen")));
@@ -92,7 +42,7 @@ class RunCommandTest {
     @Test
     void everyStageRunsAndARerunReplaysEverything() throws Exception {
         Path run = dir.resolve("run");
-        try (TestServer server = TestServer.start().answeringWith(RunCommandTest::script)) {
+        try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
             Result dry = cai4j(args(server, run, "--dry-run"));
             assertThat(dry.code()).as(dry.err()).isZero();
             assertThat(dry.out()).contains("generate scenarios").contains("judge verdicts").contains("distill").contains("total");
@@ -179,7 +129,7 @@ class RunCommandTest {
     @Test
     void aRunKilledMidwayResumesWithoutPayingAgainForAnswersAlreadyReceived() throws Exception {
         Path run = dir.resolve("run");
-        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(RunCommandTest::script)) {
+        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(ScriptedRun::answer)) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main"));
             cmd.addAll(List.of(args(server, run, "--concurrency", "4")));
@@ -206,7 +156,7 @@ class RunCommandTest {
     @Test
     void twoProcessesOnOneRunNeverBothWriteAndAnInterruptedOneReleasesTheRun() throws Exception {
         Path run = dir.resolve("run");
-        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(RunCommandTest::script)) {
+        try (TestServer server = TestServer.start().latency(Duration.ofMillis(40)).answeringWith(ScriptedRun::answer)) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main"));
             cmd.addAll(List.of(args(server, run, "--concurrency", "4")));

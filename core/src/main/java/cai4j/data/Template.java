@@ -1,6 +1,7 @@
 package cai4j.data;
 
 import cai4j.Hash;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +13,15 @@ import java.util.regex.Pattern;
  */
 public record Template(String name, String text) {
     private static final Pattern SLOT = Pattern.compile("\\{\\{(\\w+)}}");
+
+    /** Every template of the training data, so that a run can record their versions. */
+    public static List<Template> all() {
+        return List.of(CritiqueRevision.INITIAL, CritiqueRevision.CRITIQUE, CritiqueRevision.REVISION,
+                Principle.CRITIQUE_FROM_CLAUSE, Principle.REVISION_FROM_CLAUSE,
+                FeedbackLabeling.SAMPLE, FeedbackLabeling.CHOICE, FeedbackLabeling.CHAIN_OF_THOUGHT, FeedbackPrinciple.FROM_CLAUSE,
+                ContextDistillation.ANSWER, ConflictPairs.LOWER_TIER,
+                Understanding.SYSTEM, Understanding.MEANING, Understanding.APPLICATION, Understanding.CONFLICT);
+    }
 
     /** A short hash of the name and text. */
     public String version() {

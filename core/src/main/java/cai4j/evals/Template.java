@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,6 +20,11 @@ import java.util.regex.Pattern;
  * @param version first 12 hex digits of the SHA-256 of name and text
  */
 public record Template(String name, String text, String version) {
+
+    /** Every template under {@code cai4j/evals/}, so that a run can record their versions and the ledger name their calls. */
+    public static final List<String> NAMES = List.of(
+            "generate-direct", "generate-conflict", "generate-attack", "generate-benign", "pair-conflict", "filter", "filter-conflict", "repair",
+            "judge-direct", "judge-benign", "judge-conflict", "judge-confirm", "judge-constitution", "relevance", "calibrate");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
 

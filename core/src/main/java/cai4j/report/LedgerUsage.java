@@ -24,10 +24,6 @@ final class LedgerUsage {
     private LedgerUsage() {}
 
     /** Evaluation templates: their version is a bare hash, so the names are looked up. */
-    private static final List<String> EVALS_TEMPLATES = List.of(
-            "generate-direct", "generate-conflict", "generate-attack", "generate-benign", "pair-conflict", "filter", "filter-conflict", "repair",
-            "judge-direct", "judge-benign", "judge-conflict", "judge-confirm", "relevance", "calibrate");
-
     static List<StageUsage> read(Path runDir) {
         Path file = runDir.resolve("ledger.db");
         if (!Files.isRegularFile(file)) return List.of();
@@ -82,7 +78,7 @@ final class LedgerUsage {
 
     static Map<String, String> evalsTemplateNames() {
         Map<String, String> out = new HashMap<>();
-        for (String name : EVALS_TEMPLATES) {
+        for (String name : Template.NAMES) {
             try {
                 out.put(Template.load(name).version(), name);
             } catch (RuntimeException e) {

@@ -1,0 +1,9 @@
+package cai4j.run;
+
+import cai4j.report.RunReport;
+
+/** Renders the report page of a run; the page and its scripts belong to the command line, the pipeline only writes it. */
+@FunctionalInterface
+public interface PageRenderer {
+    String html(RunReport report);
+}

@@ -1,0 +1,116 @@
+package cai4j.run;
+
+import cai4j.InputError;
+import cai4j.constitution.Constitution;
+import cai4j.constitution.ConstitutionPrompt;
+import cai4j.evals.Condition;
+import cai4j.evals.ScenarioKind;
+import cai4j.model.ModelSpec;
+import cai4j.model.Usage;
+import cai4j.scheduler.Prices;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a run will ask of each model, estimated before any call: with conflicts, one call per
+ * clause finds the rules of other tiers in tension with it; generation writes one call per
+ * clause and kind, the filter one per scenario; a quarter of each clause's scenarios (at most
+ * the budget's prompts) are held out as training prompts, and the target and the judge take
+ * one call each per other scenario and condition. Each training prompt costs 3 calls for
+ * critique-revision (answer, critique, revision) and about 4 judge calls to accept it (the
+ * revision and the initial answer under the scenario's rubric and the critique clause), 6 for
+ * preferences (2 samples, 2 principles in 2 orders), and 1 for distillation plus 1 judge call;
+ * a conflict scenario among them adds one target call (the other is distillation's, replayed)
+ * and 2 judge calls for its pair; each understanding question is one generator call, and a
+ * conflict question one judge call more.
+ *
+ * @param stages the estimate of each step, in the order the run takes them
+ */
+public record Plan(Map<String, Step> stages) {
+
+    /** One step of the plan: the role that pays for it, its calls and its tokens per call. */
+    public record Step(String role, long calls, long inputTokens, long outputTokens) {}
+
+    public static Plan of(Constitution c, RunRequest r) {
+        Budget b = r.budget();
+        List<ScenarioKind> kinds = r.kinds();
+        List<Condition> conds = r.conditions();
+        int clauses = r.selection().apply(c).size();
+        int perClause = kinds.size() * b.perClause;
+        long generated = (long) clauses * perClause;
+        boolean ownPrompts = r.prompts().isPresent();
+        // held out as ScenarioSplit does it: a quarter of each clause's scenarios, one at least, never all
+        long heldPerClause = perClause < 2 ? 0 : Math.min(perClause - 1, Math.max(1, Math.round(Budget.HELD_OUT * perClause)));
+        long held = ownPrompts ? 0 : b.prompts > 0 ? Math.min(b.prompts, clauses * heldPerClause) : clauses * heldPerClause;
+        long scenarios = generated - held;
+        long dataPrompts = r.prompts().map(p -> b.prompts > 0 ? Math.min(b.prompts, promptCount(p)) : promptCount(p)).orElse(held);
+        long conflictPrompts = ownPrompts || !kinds.contains(ScenarioKind.CONFLICT) ? 0 : dataPrompts / kinds.size();
+        long questions = b.understanding > 0 ? Math.min(b.understanding, 3L * clauses) : 3L * clauses;
+        long constitutionTokens = ConstitutionPrompt.render(c).length() / 4;
+        long answer = b.maxTokens / 2;
+        Map<String, Step> s = new LinkedHashMap<>();
+        if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Step("generator", clauses, 900, 120));
+        s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
+        s.put("filter scenarios", new Step("judge", generated, 500, 120));
+        long prompted = conds.stream().filter(x -> x != Condition.BARE).count();
+        // an attack scenario is answered once under prompted and attacked together (Evals.counted)
+        long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
+                && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
+        s.put("target answers", new Step("target", answers, 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
+        s.put("judge verdicts", new Step("judge", answers, 700 + answer, 200));
+        // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
+        s.put("judge vs human labels", new Step("judge", 2L * b.labelled, 800, 150));
+        s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, 600, answer));
+        s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, 500, answer / 2));
+        s.put("distill", new Step("target", dataPrompts, 150 + constitutionTokens, answer));
+        s.put("understanding", new Step("generator", questions, 300 + constitutionTokens, answer));
+        s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, 200));
+        return new Plan(s);
+    }
+
+    /** A row of the estimate: total tokens and the cost at the price of the model that pays. */
+    public record Row(String stage, long calls, long inputTokens, long outputTokens, double usd) {}
+
+    /**
+     * The plan in calls, tokens, dollars and time.
+     *
+     * @param local   whether the target is the embedded model, whose calls take turns on this machine
+     * @param seconds rough time: for the embedded model, prompt and generation speeds of a 1.5B Q4 model
+     *                on a few cores; for remote providers, a few seconds per call, many at once
+     */
+    public record Estimate(List<Row> rows, Row total, double seconds, boolean local) {}
+
+    public Estimate estimate(Roles roles, Prices prices, int concurrency) {
+        List<Row> rows = new ArrayList<>();
+        long calls = 0, in = 0, out = 0;
+        double cost = 0;
+        for (var e : stages.entrySet()) {
+            Step s = e.getValue();
+            long i = s.calls() * s.inputTokens(), o = s.calls() * s.outputTokens();
+            // a shared step (target+judge) is priced at its first role's model
+            ModelSpec who = s.role().startsWith("target") ? roles.target() : s.role().equals("judge") ? roles.judge() : roles.generator();
+            double usd = prices.cost(who, new Usage(i, o, 0));
+            rows.add(new Row(e.getKey(), s.calls(), i, o, usd));
+            calls += s.calls();
+            in += i;
+            out += o;
+            cost += usd;
+        }
+        boolean local = roles.target().provider().equals("llama");
+        double seconds = local ? in / 150.0 + out / 12.0 : (double) calls / Math.max(1, concurrency) * 3.0;
+        return new Estimate(List.copyOf(rows), new Row("total", calls, in, out, cost), seconds, local);
+    }
+
+    private static long promptCount(Path prompts) {
+        try (var lines = Files.lines(prompts)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        } catch (IOException e) {
+            throw new InputError("Cannot read prompt file " + prompts + ": " + cai4j.FileProblem.reason(e) + ".", e);
+        }
+    }
+}
