@@ -29,7 +29,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"The whole loop in one command: compile the constitution, write scenarios, run and judge the target",
                 "with and without the constitution, generate training data (critique-revision, AI-feedback preferences,",
                 "context distillation), export it for fine-tuning and write the report.",
-                "Every role defaults to the embedded model. Rerunning resumes: finished model calls replay from RUN/ledger.db."})
+                "The target defaults to $CAI4J_MODEL, else the embedded model; the judge to the target; the generator to the judge.",
+                "RUN/manifest.json records the command, versions, models and hashes. Rerunning resumes: finished model calls replay from RUN/ledger.db."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "CONSTITUTION", description = "The constitution (.md, .json, .yaml, text).")
@@ -84,8 +85,7 @@ final class RunCommand implements Callable<Integer> {
         failUnder.check(conds);
         Roles roles = Models.roles(target, judge, generator);
         Path dir = run != null ? run : RunDirectory.defaultFor(constitution).path();
-        RunRequest request = new RunRequest(constitution, dir, b, conds, seed, Optional.ofNullable(prompts), startOver,
-                commandLine());
+        RunRequest request = new RunRequest(constitution, dir, b, conds, seed, Optional.ofNullable(prompts), startOver, commandLine());
         Pipeline pipeline = Pipeline.of(request, roles);
         if (dryRun) {
             printPlan(out, pipeline, dir);
@@ -98,8 +98,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** The command as typed, for the manifest (which cuts secrets out of it). */
     private List<String> commandLine() {
-        List<String> args = new ArrayList<>(List.of("cai4j", "run"));
-        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        List<String> args = new ArrayList<>(List.of("cai4j"));
+        args.addAll(spec.root().commandLine().getParseResult().originalArgs());
         return args;
     }
 
@@ -120,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         for (Plan.Row r : e.rows()) row(out, r);
         row(out, e.total());
         out.printf(Locale.ROOT, "  estimated time %s (%s); calls already in %s replay at no cost%n",
-                duration(e.seconds()), e.local() ? "embedded model on this machine, rough" : "at --concurrency " + roadOptions.concurrency, dir.resolve("ledger.db"));
+                duration(e.seconds()), e.local() ? "embedded model on this machine, rough" : "at --concurrency " + roadOptions.concurrency, new RunDirectory(dir).ledger());
     }
 
     private static void row(PrintWriter out, Plan.Row r) {

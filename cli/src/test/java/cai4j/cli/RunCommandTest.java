@@ -118,6 +118,10 @@ class RunCommandTest {
             assertThat(page.contains("report-data") && page.contains("safe.")).as("the report page carries the run's figures").isTrue();
             assertThat(page).contains("\"agreements\":[{\"set\":\"model-spec\"");
             assertThat(r.out()).contains("report " + run.resolve("report.html"));
+            JsonNode manifest = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
+            assertThat(manifest.get("stage").asText()).isEqualTo("done");
+            assertThat(manifest.get("command").toString()).startsWith("[\"cai4j\",\"run\",\"examples/helpful-assistant.md\",").endsWith("\"--fail-under\",\"60%\"]");
+            assertThat(manifest.at("/models/generator").asText()).isEqualTo(server.openAiSpec("gen"));
 
             int calls = server.received();
             Result again = cai4j(args(server, run));

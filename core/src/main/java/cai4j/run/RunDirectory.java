@@ -16,6 +16,10 @@ public record RunDirectory(Path path) {
         return path.resolve("manifest.json");
     }
 
+    public Path ledger() {
+        return path.resolve("ledger.db");
+    }
+
     public Path report() {
         return path.resolve("report.html");
     }

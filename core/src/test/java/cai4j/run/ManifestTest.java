@@ -54,6 +54,9 @@ class ManifestTest {
         assertThat(m.at("/templates/judge-direct").asText()).matches("[0-9a-f]{12}");
         assertThat(m.at("/templates/sft-critique").asText()).startsWith("sft-critique@");
         assertThat(m.at("/templates/constitution-prompt").asText()).isEqualTo(cai4j.constitution.ConstitutionPrompt.VERSION);
+        Manifest read = Manifest.read(new RunDirectory(dir.resolve("run")));
+        assertThat(read.stage()).isEqualTo(Manifest.DONE);
+        assertThat(read.templates()).hasSize(m.get("templates").size());
     }
 
     @Test
