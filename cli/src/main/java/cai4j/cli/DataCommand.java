@@ -15,7 +15,6 @@ import cai4j.data.FewShot;
 import cai4j.scheduler.StageProgress;
 import cai4j.data.Understanding;
 import cai4j.model.LanguageModel;
-import cai4j.model.ModelSpec;
 import cai4j.road.Road;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -173,10 +172,11 @@ final class DataCommand implements Runnable {
             DataStages.Prompts prompts = common.readPrompts();
             FewShot shots = fewShot == null ? FewShot.NONE : FewShot.load(fewShot);
             var settings = new CritiqueRevision.Settings(rounds, shots, common.seed, temperature, common.maxTokens, common.parallel);
+            cai4j.run.Roles roles = common.roles();
             try (Road road = common.road()) {
-                LanguageModel target = road.model(common.roles().target());
-                LanguageModel generator = road.model(common.roles().generator());
-                LanguageModel judge = road.model(common.roles().judge());
+                LanguageModel target = road.model(roles.target());
+                LanguageModel generator = road.model(roles.generator());
+                LanguageModel judge = road.model(roles.judge());
                 // relevance, the answer, K critiques and revisions, then the judge on the revision and the initial answer
                 return report(out, err, DataStages.sft(common.run, c, prompts, target, generator, judge, settings, progress(road, err, 2 + 2L * rounds + 2)));
             }
@@ -242,9 +242,10 @@ final class DataCommand implements Runnable {
             var settings = new FeedbackLabeling.Settings(samples, principles, temperature, common.maxTokens, common.seed, mode, common.parallel,
                     minMass, tieMargin, fewShot == null ? FeedbackFewShot.NONE : FeedbackFewShot.load(fewShot, fewShotCount));
             long pairs = (long) samples * (samples - 1) / 2;
+            cai4j.run.Roles roles = common.roles();
             try (Road road = common.road()) {
-                LanguageModel target = road.model(common.roles().target());
-                LanguageModel judge = road.model(common.roles().judge());
+                LanguageModel target = road.model(roles.target());
+                LanguageModel judge = road.model(roles.judge());
                 return report(out, err, DataStages.prefs(common.run, c, prompts, target, judge, ps, settings,
                         progress(road, err, 1 + samples + pairs * Math.min(principles, ps.size()) * 2)));
             }
@@ -274,9 +275,10 @@ final class DataCommand implements Runnable {
             Constitution c = common.constitution();
             DataStages.Prompts prompts = common.readPrompts();
             var settings = new ContextDistillation.Settings(clauses, temperature, common.maxTokens, common.parallel);
+            cai4j.run.Roles roles = common.roles();
             try (Road road = common.road()) {
-                LanguageModel target = road.model(common.roles().target());
-                LanguageModel judge = road.model(common.roles().judge());
+                LanguageModel target = road.model(roles.target());
+                LanguageModel judge = road.model(roles.judge());
                 return report(out, err, DataStages.distill(common.run, c, prompts, target, judge, settings, progress(road, err, 1)));
             }
         }
@@ -314,9 +316,10 @@ final class DataCommand implements Runnable {
             Constitution c = common.constitution();
             DataStages.Prompts cases = common.prompts.isEmpty() ? DataStages.Prompts.none() : DataStages.Prompts.read(common.prompts, common.skipBad, 0);
             var settings = new Understanding.Settings(kinds, common.seed, temperature, common.maxTokens, common.parallel);
+            cai4j.run.Roles roles = common.roles();
             try (Road road = common.road()) {
-                LanguageModel generator = road.model(common.roles().generator());
-                LanguageModel judge = road.model(common.roles().judge());
+                LanguageModel generator = road.model(roles.generator());
+                LanguageModel judge = road.model(roles.judge());
                 return report(out, err, DataStages.understand(common.run, c, cases, generator, judge, settings, common.limit, progress(road, err, 1)));
             }
         }
