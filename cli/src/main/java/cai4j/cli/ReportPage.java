@@ -17,7 +17,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,13 +111,7 @@ public final class ReportPage {
     }
 
     static String version() {
-        Properties p = new Properties();
-        try (InputStream in = ReportPage.class.getResourceAsStream("/cai4j-version.properties")) {
-            if (in != null) p.load(in);
-        } catch (IOException e) {
-            // the version is decoration here
-        }
-        return p.getProperty("version", "unknown");
+        return cai4j.Version.cai4j();
     }
 
     // ---- keeping a large run small enough to mail ----
