@@ -23,6 +23,7 @@ import cai4j.road.Road;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -121,7 +122,8 @@ final class EvalsCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run a target model on the scenarios of a run under each condition and judge every answer.",
+            description = {"Run a target model on the scenarios of a run under each condition and judge every answer;",
+                    "with --trained, the trained model too, without the constitution.",
                     "Writes RUN/evals/responses.jsonl, verdicts.jsonl and summary.json, and prints a table.",
                     "Rerunning replays finished model calls from RUN/ledger.db."})
     static final class Run implements Callable<Integer> {
@@ -132,8 +134,12 @@ final class EvalsCommand implements Runnable {
         String target;
 
         @Option(names = "--conditions", paramLabel = "LIST", defaultValue = "bare,prompted,attacked",
-                description = "Comma-separated conditions: bare, prompted (constitution as system prompt), attacked (prompted, wrapped by an attack) (default: ${DEFAULT-VALUE}).")
+                description = {"Comma-separated conditions: bare, prompted (constitution as system prompt), attacked (prompted, wrapped by an attack),",
+                        "trained (the --trained model, no constitution) (default: ${DEFAULT-VALUE}, and trained with --trained)."})
         String conditions;
+
+        @picocli.CommandLine.Mixin
+        TrainedModel trainedModel = new TrainedModel();
 
         @Option(names = "--judge", paramLabel = "SPEC", description = "The grading model (default: the target, which takes --allow-self-judge).")
         String judge;
@@ -160,7 +166,9 @@ final class EvalsCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            var options = new Evals.RunOptions(Condition.list(conditions), judgeSamples, 0.7, maxTokens, allowSelfJudge);
+            Optional<ModelSpec> trainedSpec = trainedModel.spec();
+            var options = new Evals.RunOptions(Condition.list(conditions), judgeSamples, 0.7, maxTokens, allowSelfJudge)
+                    .forTrained(trainedSpec.isPresent());
             failUnder.check(options.conditions());
             cai4j.run.Roles roles = Models.roles(target, judge, null);
             ModelSpec targetSpec = roles.target();
@@ -168,18 +176,22 @@ final class EvalsCommand implements Runnable {
             if (judgeSpec.equals(targetSpec) && !allowSelfJudge) {
                 throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
             }
+            if (trainedSpec.filter(judgeSpec::equals).isPresent() && !allowSelfJudge) {
+                throw new InputError("The judge " + judgeSpec + " is the trained model; choose another --judge or pass --allow-self-judge.");
+            }
             if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
             // a run directory without scenarios is bad input before any ledger is opened in it
             new EvalFiles(run).readConstitution();
             new EvalFiles(run).readScenarios();
             try (var lock = cai4j.RunLock.acquire(run)) {
-                return runAndReport(out, err, options, targetSpec, judgeSpec);
+                return runAndReport(out, err, options, targetSpec, trainedSpec, judgeSpec);
             }
         }
 
-        private int runAndReport(PrintWriter out, PrintWriter err, Evals.RunOptions options, ModelSpec targetSpec, ModelSpec judgeSpec) {
+        private int runAndReport(PrintWriter out, PrintWriter err, Evals.RunOptions options, ModelSpec targetSpec, Optional<ModelSpec> trainedSpec,
+                                 ModelSpec judgeSpec) {
             try (Road road = Models.road(run, roadOptions)) {
-                Evals.run(run, road.model(targetSpec), road.model(judgeSpec), options, Models.progress(road, err));
+                Evals.run(run, road.model(targetSpec), trainedSpec.map(road::model), road.model(judgeSpec), options, Models.progress(road, err));
             }
             // the figures, summary.json and the terminal lines come from the report, their one home
             RunReport report = RunLoader.load(run);
@@ -203,7 +215,7 @@ final class EvalsCommand implements Runnable {
         Path output;
 
         @Option(names = "--condition", paramLabel = "C", defaultValue = "bare",
-                description = "bare, prompted (the constitution as system message) or attacked (default: ${DEFAULT-VALUE}).")
+                description = "bare, prompted (the constitution as system message), attacked, or trained (as bare) (default: ${DEFAULT-VALUE}).")
         String condition;
 
         @Spec

@@ -20,7 +20,7 @@ final class FailUnder {
     String threshold;
 
     @Option(names = "--fail-under-condition", paramLabel = "C", defaultValue = "prompted",
-            description = "The condition --fail-under reads: bare, prompted or attacked (default: ${DEFAULT-VALUE}).")
+            description = "The condition --fail-under reads: bare, prompted, attacked or trained (default: ${DEFAULT-VALUE}).")
     String condition;
 
     /** Checks the options against the conditions to be run, before any model is called. */

@@ -119,10 +119,10 @@ public final class ReportPage {
     static RunReport shorten(RunReport r, int max) {
         EvalsFigures e = r.evals();
         List<ScenarioRow> rows = e.rows().stream().map(x -> new ScenarioRow(x.scenarioId(), x.clauseId(), x.clauseIds(), x.tier(), x.kind(),
-                x.strategy(), x.condition(), x.systemPrompt(), messages(x.messages(), max), cut(x.answer(), max), x.finishReason(),
+                x.strategy(), x.condition(), x.model(), x.systemPrompt(), messages(x.messages(), max), cut(x.answer(), max), x.finishReason(),
                 cut(x.expected(), max), cut(x.violation(), max), x.outcome(), x.failure(), x.score(), x.refusal(), cut(x.reasoning(), max),
                 cut(x.error(), max), cut(x.judgeAnswer(), max), x.collateral())).toList();
-        EvalsFigures evals = new EvalsFigures(e.target(), e.judge(), e.judgeTemplate(), e.judgeSamples(), e.conditions(), e.tiers(),
+        EvalsFigures evals = new EvalsFigures(e.target(), e.trained(), e.judge(), e.judgeTemplate(), e.judgeSamples(), e.conditions(), e.tiers(),
                 e.clauses(), rows, e.cells(), e.pooled(), e.comparisons(), e.provenance(), e.conflicts(), e.broken());
         List<DataSet> data = r.data().stream().map(d -> new DataSet(d.kind(), d.records(), d.items(), d.rejected(), d.principles(),
                 d.softLabels(), d.examples().stream().map(x -> new DataSet.Example(x.id(), messages(x.messages(), max),

@@ -5,7 +5,7 @@
   'use strict';
   var D = JSON.parse(document.getElementById('report-data').textContent);
   var R = D.report, E = R.evals;
-  var COND_COLORS = { bare: '#8c96a8', prompted: '#3b6fd4', attacked: '#d6793b', all: '#1d2330' };
+  var COND_COLORS = { bare: '#8c96a8', prompted: '#3b6fd4', attacked: '#d6793b', trained: '#2e9e6a', all: '#1d2330' };
   var OUTCOMES = ['pass', 'fail', 'grader_error', 'ungraded'];
   var FAILURES = { violation: 'violation: the clause was broken', over_refusal: 'over-refusal: help that was due was refused or watered down',
     loser_won: 'the lower tier won over the higher' };
@@ -138,7 +138,9 @@
   var P = E.provenance || { roles: [], selfJudging: [] };
   function roleModel(role) { for (var i = 0; i < P.roles.length; i++) if (P.roles[i].role === role) return P.roles[i].model; return ''; }
   if (roleModel('generator')) sub.push('scenarios by ' + roleModel('generator'));
-  if (E.rows.length) sub.push('target ' + (E.target || '?'), 'judge ' + (E.judge || '?') + ' (template ' + (E.judgeTemplate || '?') + ', k=' + E.judgeSamples + ')');
+  if (E.rows.length) sub.push('target ' + (E.target || '?'));
+  if (E.trained) sub.push('trained ' + E.trained);
+  if (E.rows.length) sub.push('judge ' + (E.judge || '?') + ' (template ' + (E.judgeTemplate || '?') + ', k=' + E.judgeSamples + ')');
   sub.push('generated ' + D.generated);
   document.getElementById('subtitle').textContent = sub.join(' · ');
   document.getElementById('footer').textContent = 'cai4j ' + D.version + ' · charts by Apache ECharts ' + echarts.version +
@@ -221,6 +223,7 @@
       document.getElementById('interval-methods').textContent = 'Intervals: ' + Object.keys(methods).map(function (m) {
         return (METHODS[m] || m) + ': ' + methods[m]; }).join('. ') + '.';
       provenance();
+      trainedBeside();
       comparisons();
       constitutionTable();
       brokenClauses();
@@ -355,6 +358,36 @@
       tr.appendChild(el('td', null, r.role));
       tr.appendChild(el('td', null, r.model));
       tr.appendChild(el('td', null, Object.keys(r.templates).map(function (k) { return k + ' ' + r.templates[k]; }).join(' · ') || '–'));
+      t.appendChild(tr);
+    });
+  }
+
+  // the question training answers: did it beat the base model alone, and the base model prompted?
+  function trainedBeside() {
+    if (E.conditions.indexOf('trained') < 0) return;
+    document.getElementById('panel-trained').hidden = false;
+    document.getElementById('trained-hint').textContent = 'Adherence of the base model ' + (E.target || '?') + ' without the constitution (bare) and with it (prompted), ' +
+      'and of the trained model ' + (E.trained || '?') + ' without it (trained), on the same held-out scenarios; each with its 95% interval and count. ' +
+      'The differences are paired over the scenarios graded under both conditions, with a 95% paired bootstrap interval over scenarios.';
+    var conds = ['bare', 'prompted', 'trained'].filter(function (c) { return E.conditions.indexOf(c) >= 0; });
+    var cmps = (E.comparisons || []).filter(function (c) { return c.treated === 'trained'; });
+    var t = document.getElementById('trained-table');
+    var head = el('tr');
+    ['tier'].concat(conds).concat(cmps.map(function (c) { return 'trained − ' + c.baseline + ' [95% CI]'; })).forEach(function (h) { head.appendChild(el('th', null, h)); });
+    t.appendChild(head);
+    [['all tiers', 'all', 'all']].concat(E.tiers.map(function (x) { return [x, 'tier', x]; })).forEach(function (x) {
+      var tr = el('tr', { 'data-tier': x[1] === 'all' ? '' : x[2] });
+      tr.appendChild(el('td', null, x[0]));
+      conds.forEach(function (cond) {
+        var c = cell(x[1], x[2], cond);
+        tr.appendChild(el('td', { 'data-condition': cond }, c && c.pass + c.fail
+          ? pct(c.adherence.rate) + ' [' + pct(c.adherence.low) + ', ' + pct(c.adherence.high) + '] (' + c.pass + '/' + c.adherence.n + ')' : '–'));
+      });
+      cmps.forEach(function (c) {
+        var d = x[1] === 'all' ? c.overall : c.tiers[x[2]];
+        tr.appendChild(el('td', { 'data-comparison': 'trained-' + c.baseline }, d && d.pairs
+          ? points(d.difference) + ' [' + points(d.low) + ', ' + points(d.high) + '] over ' + d.pairs : '–'));
+      });
       t.appendChild(tr);
     });
   }
@@ -587,7 +620,7 @@
       t.appendChild(d);
     });
     var a = el('div', { 'class': 'msg answer', id: 'transcript-answer' });
-    a.appendChild(el('div', { 'class': 'role' }, 'target answer' + (r.finishReason && r.finishReason !== 'stop' ? ' (ended: ' + r.finishReason + ')' : '')));
+    a.appendChild(el('div', { 'class': 'role' }, (r.condition === 'trained' ? 'trained model\'s answer' : 'target answer') + (r.model ? ' (' + r.model + ')' : '') + (r.finishReason && r.finishReason !== 'stop' ? ' (ended: ' + r.finishReason + ')' : '')));
     a.appendChild(el('pre', null, r.answer || '(no answer recorded)'));
     t.appendChild(a);
     t.appendChild(el('h3', null, 'verdict'));

@@ -7,14 +7,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** How the target is run. */
+/**
+ * How a scenario is answered: by the target (the base model) without or with the constitution, under
+ * attack, or by the model trained on the constitution's data, without it.
+ */
 public enum Condition {
     /** the scenario alone, no constitution */
     BARE,
     /** the constitution as system prompt (a stable prefix providers can cache), then the scenario */
     PROMPTED,
     /** as prompted, with the scenario wrapped by an attack strategy (attack scenarios are already wrapped) */
-    ATTACKED;
+    ATTACKED,
+    /** the trained model alone, no constitution: what training on the constitution taught it */
+    TRAINED;
+
+    /** The conditions as the messages name them. */
+    static final String NAMES = "bare, prompted, attacked, trained";
+
+    /** Whether the constitution is the start of the system prompt. */
+    public boolean withConstitution() { return this == PROMPTED || this == ATTACKED; }
+
+    /** Whether the trained model answers, rather than the target. */
+    public boolean byTrainedModel() { return this == TRAINED; }
 
     @JsonValue
     public String json() { return name().toLowerCase(Locale.ROOT); }
@@ -22,13 +36,13 @@ public enum Condition {
     @JsonCreator
     public static Condition of(String name) {
         for (Condition c : values()) if (c.json().equalsIgnoreCase(name.strip())) return c;
-        throw new InputError("Unknown condition '" + name + "'; the conditions are bare, prompted, attacked.");
+        throw new InputError("Unknown condition '" + name + "'; the conditions are " + NAMES + ".");
     }
 
     public static List<Condition> list(String csv) {
         List<Condition> out = new ArrayList<>();
         for (String s : csv.split(",")) if (!s.isBlank() && !out.contains(of(s))) out.add(of(s));
-        if (out.isEmpty()) throw new InputError("--conditions names no condition; use bare, prompted, attacked.");
+        if (out.isEmpty()) throw new InputError("--conditions names no condition; use " + NAMES + ".");
         return List.copyOf(out);
     }
 }

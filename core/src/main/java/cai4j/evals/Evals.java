@@ -94,16 +94,32 @@ public final class Evals {
         }
 
         public static RunOptions defaults() {
-            return new RunOptions(List.of(Condition.values()), 1, 0.7, 1024, false);
+            return new RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 1024, false);
+        }
+
+        /**
+         * These options for a run with a trained model or without one: a trained model implies
+         * the trained condition (after the others), and the trained condition needs one.
+         */
+        public RunOptions forTrained(boolean trainedModel) {
+            boolean named = conditions.contains(Condition.TRAINED);
+            if (named && !trainedModel) {
+                throw new InputError("The trained condition needs the trained model: pass --trained SPEC (the model fine-tuned on the run's data).");
+            }
+            if (named || !trainedModel) return this;
+            List<Condition> with = new ArrayList<>(conditions);
+            with.add(Condition.TRAINED);
+            return new RunOptions(with, judgeSamples, judgeTemperature, targetMaxTokens, allowSelfJudge);
         }
     }
 
     /**
      * What {@code evals run} was asked to do, written as {@code evals/run.json}: the report reads
-     * it for the run's provenance. The figures themselves are computed by the report from the
-     * responses and verdicts, in one place.
+     * it for the run's provenance, and shows the answers of its target and trained model. The
+     * figures themselves are computed by the report from the responses and verdicts, in one place.
      *
-     * @param target       model spec of the target
+     * @param target       model spec of the target (the base model: bare, prompted, attacked)
+     * @param trained      model spec of the trained model (the trained condition); "" when none has answered
      * @param judge        model spec of the judge
      * @param judgeSamples k
      * @param conditions   the conditions run, in order
@@ -111,17 +127,39 @@ public final class Evals {
      * @param unusableRelevance relevance answers the judge could not use (a constitution too long to show whole
      *                     is cut to the rules that bear on each conversation; an unusable answer leaves its chunk out)
      */
-    public record RunRecord(String target, String judge, int judgeSamples, List<Condition> conditions, Map<String, String> templates,
+    public record RunRecord(String target, String trained, String judge, int judgeSamples, List<Condition> conditions, Map<String, String> templates,
                             long unusableRelevance) {
         public RunRecord {
+            trained = trained == null ? "" : trained; // records written before the trained condition
             conditions = List.copyOf(conditions);
             templates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(templates));
         }
+
+        /** The model that answers under a condition: the trained model under trained, else the target. */
+        public String model(Condition c) {
+            return c.byTrainedModel() ? trained : target;
+        }
     }
 
+    /** As {@link #run(Path, LanguageModel, Optional, LanguageModel, RunOptions, StageProgress)} without a trained model. */
     public static RunRecord run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, StageProgress progress) {
-        if (!options.allowSelfJudge() && judge.spec().equals(target.spec())) {
-            throw new InputError("The judge " + judge.spec() + " is the target model; choose another --judge or pass --allow-self-judge.");
+        return run(runDir, target, Optional.empty(), judge, options, progress);
+    }
+
+    /**
+     * Runs the target (and, under the trained condition, the trained model) on the scenarios graded
+     * in the run, and judges every answer with the same judge and rubrics.
+     *
+     * @param trained the model trained on the run's data; when given, the trained condition is run too
+     */
+    public static RunRecord run(Path runDir, LanguageModel target, Optional<LanguageModel> trained, LanguageModel judge, RunOptions asked,
+                                StageProgress progress) {
+        RunOptions options = asked.forTrained(trained.isPresent());
+        for (LanguageModel answering : trained.isPresent() ? List.of(target, trained.get()) : List.of(target)) {
+            if (!options.allowSelfJudge() && judge.spec().equals(answering.spec())) {
+                throw new InputError("The judge " + judge.spec() + " is the " + (answering == target ? "target" : "trained")
+                        + " model; choose another --judge or pass --allow-self-judge.");
+            }
         }
         EvalFiles files = new EvalFiles(runDir);
         Constitution constitution = files.readConstitution();
@@ -131,19 +169,23 @@ public final class Evals {
             throw new InputError(files.scenarios() + " holds no scenarios; there is nothing to evaluate (run 'cai4j evals generate' into " + runDir + ").");
         }
         if (scenarios.isEmpty()) throw new InputError("Every scenario of " + runDir + " is held out for training (" + files.split() + "); none is left to evaluate.");
-        TargetRunner runner = new TargetRunner(target, ConstitutionPrompt.render(constitution), options.targetMaxTokens());
+        String constitutionPrompt = ConstitutionPrompt.render(constitution);
+        TargetRunner base = new TargetRunner(target, constitutionPrompt, options.targetMaxTokens());
+        Optional<TargetRunner> tuned = trained.map(m -> new TargetRunner(m, constitutionPrompt, options.targetMaxTokens()));
         Judge grader = new Judge(judge, options.judgeSamples(), options.judgeTemperature());
 
-        // a run of some conditions keeps the results of the others the same target and judge gave before,
-        // and answers exactly what a run of all of them would
-        Earlier earlier = Earlier.read(files, target, judge, options, scenarios);
+        // a run keeps the results it does not redo: other conditions, and other targets' answers, so
+        // that several targets in one run directory add up instead of replacing each other
+        String trainedSpec = trained.map(m -> m.spec().toString()).orElse("");
+        Earlier earlier = Earlier.read(files, target.spec().toString(), trainedSpec, judge, options, scenarios);
         record Item(Scenario scenario, Condition condition) {}
         List<Item> items = new ArrayList<>();
         for (Condition c : options.conditions()) {
             for (Scenario s : scenarios) if (counted(s, c, earlier.conditions())) items.add(new Item(s, c));
         }
 
-        List<Response> responses = Parallel.map(items, i -> runner.answer(i.scenario(), i.condition()), progress, "target");
+        List<Response> responses = Parallel.map(items, i -> (i.condition().byTrainedModel() ? tuned.orElseThrow() : base)
+                .answer(i.scenario(), i.condition()), progress, "target");
         Json.writeLines(files.responses(), earlier.merge(earlier.responses(), responses, Response::condition));
 
         List<Integer> indexes = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
@@ -153,9 +195,9 @@ public final class Evals {
         Map<String, String> templates = new LinkedHashMap<>();
         templates.put("judge", Judge.VERSION);
         templates.putAll(Judge.templates());
-        if (earlier.conditions().stream().anyMatch(c -> c != Condition.BARE)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
-        RunRecord record = new RunRecord(target.spec().toString(), judge.spec().toString(), options.judgeSamples(), earlier.conditions(), templates,
-                grader.unusableRelevance());
+        if (earlier.conditions().stream().anyMatch(Condition::withConstitution)) templates.put("constitution-prompt", ConstitutionPrompt.VERSION);
+        RunRecord record = new RunRecord(target.spec().toString(), trainedSpec.isEmpty() ? earlier.trained() : trainedSpec, judge.spec().toString(),
+                options.judgeSamples(), earlier.conditions(), templates, grader.unusableRelevance());
         Json.writeAtomically(files.run(), Json.pretty(record) + "\n");
         try {
             // figures an earlier version wrote here would contradict the report's
@@ -167,30 +209,43 @@ public final class Evals {
     }
 
     /**
-     * The results an earlier {@code evals run} left for conditions this one does not run. They
-     * are kept when they came from the same target, judge and judge samples and their scenario is
-     * still evaluated; results of another target or judge are a different evaluation and are
-     * replaced whole.
+     * The results an earlier {@code evals run} left that this one does not redo. An answer is
+     * known by its scenario, condition and the model that answered: this run redoes its
+     * conditions for its own target and trained model, and keeps every other answer, those of
+     * other targets included, as long as its scenario is still evaluated. Results of another
+     * judge or number of judge samples are a different evaluation and are replaced whole.
+     *
+     * @param trained the trained model of the earlier run ("" when none), kept when this run names none
      */
-    private record Earlier(List<Response> responses, List<Verdict> verdicts, List<Condition> conditions) {
+    private record Earlier(List<Response> responses, List<Verdict> verdicts, List<Condition> conditions, String trained) {
 
-        static Earlier read(EvalFiles files, LanguageModel target, LanguageModel judge, RunOptions options, List<Scenario> scenarios) {
-            Set<Condition> rerun = EnumSet.copyOf(options.conditions());
+        static Earlier read(EvalFiles files, String target, String trained, LanguageModel judge, RunOptions options, List<Scenario> scenarios) {
             Optional<RunRecord> before = readRecord(files);
-            boolean same = before.filter(r -> r.target().equals(target.spec().toString()) && r.judge().equals(judge.spec().toString())
-                    && r.judgeSamples() == options.judgeSamples()).isPresent();
+            boolean same = before.filter(r -> r.judge().equals(judge.spec().toString()) && r.judgeSamples() == options.judgeSamples()).isPresent();
             if (!same || !Files.exists(files.responses()) || !Files.exists(files.verdicts())) {
-                return new Earlier(List.of(), List.of(), options.conditions());
+                return new Earlier(List.of(), List.of(), options.conditions(), "");
             }
+            RunRecord was = before.get();
+            Set<Condition> rerun = EnumSet.copyOf(options.conditions());
+            java.util.function.Function<Condition, String> now = c -> c.byTrainedModel() ? trained : target;
             Set<String> ids = new HashSet<>();
             for (Scenario s : scenarios) ids.add(s.id());
             List<Response> rs = Json.readLines(files.responses(), Response.class).stream()
-                    .filter(r -> !rerun.contains(r.condition()) && ids.contains(r.scenarioId())).toList();
+                    .filter(r -> ids.contains(r.scenarioId()) && !(rerun.contains(r.condition()) && r.target().equals(now.apply(r.condition()))))
+                    .toList();
+            // verdicts written before they named the answering model were all of the earlier run's own models
             List<Verdict> vs = Json.readLines(files.verdicts(), Verdict.class).stream()
-                    .filter(v -> !rerun.contains(v.condition()) && ids.contains(v.scenarioId())).toList();
+                    .map(v -> v.target().isEmpty() ? answeredBy(v, was.model(v.condition())) : v)
+                    .filter(v -> ids.contains(v.scenarioId()) && !(rerun.contains(v.condition()) && v.target().equals(now.apply(v.condition()))))
+                    .toList();
             Set<Condition> all = EnumSet.copyOf(rerun);
-            before.get().conditions().forEach(all::add);
-            return new Earlier(rs, vs, List.copyOf(all));
+            all.addAll(was.conditions());
+            return new Earlier(rs, vs, List.copyOf(all), was.trained());
+        }
+
+        private static Verdict answeredBy(Verdict v, String model) {
+            return new Verdict(v.scenarioId(), v.condition(), v.clauseId(), v.tier(), v.loser(), v.loserTier(), v.kind(), v.strategy(), model,
+                    v.judge(), v.template(), v.grade(), v.failure(), v.score(), v.refusal(), v.reasoning(), v.error(), v.samples(), v.collateral());
         }
 
         private static Optional<RunRecord> readRecord(EvalFiles files) {

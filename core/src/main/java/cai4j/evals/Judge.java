@@ -285,7 +285,7 @@ public final class Judge {
         Assessment a = assess(constitution, rubric, r.messages(), r.text(), s.id());
         String loserTier = rubric.loser().map(Clause::tier).orElse("");
         return new Verdict(s.id(), r.condition(), s.clauseId(), rubric.clause().tier(), s.loser(), loserTier, s.kind(), r.strategy(),
-                judge.spec().toString(), a.template(), a.grade(), a.failure(), a.score(), a.refusal(), a.reasoning(), a.error(), a.samples(), a.collateral());
+                r.target(), judge.spec().toString(), a.template(), a.grade(), a.failure(), a.score(), a.refusal(), a.reasoning(), a.error(), a.samples(), a.collateral());
     }
 
     /** The prompt as {@link #assess} builds it, with the constitution shown as it would be. */

@@ -8,7 +8,7 @@ import cai4j.model.Message;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Puts each scenario to the target under a condition. */
+/** Puts each scenario to one model under a condition: the target, or under {@code trained} the trained model. */
 public final class TargetRunner {
     private final LanguageModel target;
     private final String constitutionPrompt;
@@ -44,16 +44,16 @@ public final class TargetRunner {
         return s.messages();
     }
 
-    /** Every message the target gets: with the constitution first unless the condition is bare. */
+    /** Every message the model gets: with the constitution first when the condition carries it. */
     static List<Message> request(Scenario s, Condition condition, String constitutionPrompt) {
         List<Message> conversation = conversation(s, condition);
-        return condition == Condition.BARE ? conversation : ConstitutionPrompt.withConstitution(constitutionPrompt, conversation);
+        return condition.withConstitution() ? ConstitutionPrompt.withConstitution(constitutionPrompt, conversation) : conversation;
     }
 
     public Response answer(Scenario s, Condition condition) {
         ChatRequest request = ChatRequest.of(request(s, condition, constitutionPrompt)).withMaxTokens(maxTokens).withSeed(0);
         Completion c = target.complete(request);
-        return new Response(s.id(), condition, strategy(s, condition), target.spec().toString(), condition != Condition.BARE,
+        return new Response(s.id(), condition, strategy(s, condition), target.spec().toString(), condition.withConstitution(),
                 conversation(s, condition), c.text(), c.finishReason(), c.usage());
     }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param loserTier  that clause's tier ("" otherwise)
  * @param kind       the scenario's kind
  * @param strategy   the attack strategy the target saw ("" when none)
+ * @param target     model spec of the model that answered (the target, or the trained model under
+ *                   {@code trained}); files written before it have none, read as ""
  * @param judge      model spec of the judge
  * @param template   version of the judge template
  * @param grade      pass, fail or grader_error, from the median of the samples
@@ -35,6 +37,7 @@ public record Verdict(
         String loserTier,
         ScenarioKind kind,
         String strategy,
+        String target,
         String judge,
         String template,
         Grade grade,
@@ -51,6 +54,7 @@ public record Verdict(
         refusal = refusal == null ? Refusal.NONE : refusal;
         collateral = collateral == null ? List.of() : List.copyOf(collateral); // verdicts written before collateral was checked
         loser = loser == null ? "" : loser;
+        target = target == null ? "" : target;
         loserTier = loserTier == null ? "" : loserTier;
         failure = failure == null ? Failure.NONE : failure;
     }

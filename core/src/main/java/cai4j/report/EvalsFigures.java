@@ -10,6 +10,7 @@ import java.util.Optional;
  * The evaluations of a run, one row per graded answer, and the figures of every cell.
  *
  * @param target        model spec of the target ("" when unknown)
+ * @param trained       model spec of the trained model that answered under the trained condition ("" when none)
  * @param judge         model spec of the judge ("" when unknown)
  * @param judgeTemplate version of the judge template the verdicts were made with
  * @param judgeSamples  judge answers per response (the median counts)
@@ -21,7 +22,7 @@ import java.util.Optional;
  * @param pooled        figures over every condition together (condition {@link Cell#POOLED}), overall
  *                      and per tier: never a headline, kept for those who ask for them
  * @param comparisons   paired differences between conditions on the same scenarios (prompted − bare,
- *                      attacked − prompted), for the conditions the run has
+ *                      attacked − prompted, trained − bare, trained − prompted), for the conditions the run has
  * @param provenance    which model generated, filtered, answered and judged, with template versions
  * @param conflicts     "higher tier held" per condition: condition → winner tier → loser tier → cell
  *                      (conditions without conflict answers are absent)
@@ -29,6 +30,7 @@ import java.util.Optional;
  */
 public record EvalsFigures(
         String target,
+        String trained,
         String judge,
         String judgeTemplate,
         int judgeSamples,
@@ -43,7 +45,7 @@ public record EvalsFigures(
         Map<String, Map<String, Map<String, ConflictMatrix.HeldCell>>> conflicts,
         List<BrokenClause> broken) {
 
-    public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of(),
+    public static final EvalsFigures EMPTY = new EvalsFigures("", "", "", "", 0, List.of(), List.of(), List.of(), List.of(), List.of(),
             List.of(), List.of(), Provenance.EMPTY, Map.of(), List.of());
 
     public EvalsFigures {

@@ -12,7 +12,7 @@ import java.util.Map;
  * answers; a judge that is the generator grades answers to tests it wrote. Both make figures less
  * trustworthy, so the report says so where the figures are, not only on the terminal.
  *
- * @param roles       in pipeline order: generator, filter, target, judge (a role the run has no
+ * @param roles       in pipeline order: generator, filter, target, trained, judge (a role the run has no
  *                    record of is left out)
  * @param selfJudging one sentence per way the judge is not independent (empty when it is)
  */
@@ -28,7 +28,7 @@ public record Provenance(List<Role> roles, List<String> selfJudging) {
     /**
      * One role.
      *
-     * @param role      generator, filter, target or judge
+     * @param role      generator, filter, target, trained (the trained model) or judge
      * @param model     model spec
      * @param templates template name → version of the prompts the role was given
      */
@@ -38,15 +38,18 @@ public record Provenance(List<Role> roles, List<String> selfJudging) {
         }
     }
 
-    public static final String GENERATOR = "generator", FILTER = "filter", TARGET = "target", JUDGE = "judge";
+    public static final String GENERATOR = "generator", FILTER = "filter", TARGET = "target", TRAINED = "trained", JUDGE = "judge";
 
     /** The provenance of these roles (blank models are roles the run has no record of). */
     static Provenance of(List<Role> given) {
         List<Role> roles = given.stream().filter(r -> !r.model().isBlank()).toList();
-        String judge = model(roles, JUDGE), target = model(roles, TARGET), generator = model(roles, GENERATOR);
+        String judge = model(roles, JUDGE), target = model(roles, TARGET), trained = model(roles, TRAINED), generator = model(roles, GENERATOR);
         List<String> self = new ArrayList<>();
         if (!judge.isEmpty() && judge.equals(target)) {
             self.add("The judge " + judge + " is also the target: it grades its own answers.");
+        }
+        if (!judge.isEmpty() && judge.equals(trained)) {
+            self.add("The judge " + judge + " is also the trained model: it grades its own answers.");
         }
         if (!judge.isEmpty() && judge.equals(generator)) {
             self.add("The judge " + judge + " also wrote the scenarios: it grades answers to tests of its own making.");

@@ -13,6 +13,7 @@ import cai4j.data.PreferenceRecord;
 import cai4j.data.SftRecord;
 import cai4j.data.UnderstandRecord;
 import cai4j.evals.CalibrationFile;
+import cai4j.evals.Condition;
 import cai4j.evals.ConflictMatrix;
 import cai4j.evals.EvalFiles;
 import cai4j.evals.JudgeSample;
@@ -76,6 +77,20 @@ public final class RunLoader {
         JsonNode runRecord = Files.exists(files.run()) ? guarded(files.run(), problems, null, () -> tree(files.run())) : null;
         JsonNode generation = Files.exists(files.generation()) ? guarded(files.generation(), problems, null, () -> tree(files.generation())) : null;
 
+        // the answers shown are those of the run's target and trained model: other targets answered
+        // into the same directory are kept in its files, and shown when a run names them again
+        String target = runRecord != null ? runRecord.path("target").asText("") : "";
+        if (target.isEmpty() && !responses.isEmpty()) target = responses.getFirst().target();
+        String trained = runRecord != null ? runRecord.path("trained").asText("") : "";
+        if (trained.isEmpty()) {
+            trained = responses.stream().filter(r -> r.condition().byTrainedModel()).map(Response::target).findFirst().orElse("");
+        }
+        final String targetModel = target, trainedModel = trained;
+        java.util.function.Function<Condition, String> modelOf = c -> c.byTrainedModel() ? trainedModel : targetModel;
+        responses = responses.stream().filter(r -> r.target().equals(modelOf.apply(r.condition()))).toList();
+        // verdicts written before they named the answering model are the run's own
+        verdicts = verdicts.stream().filter(v -> v.target().isEmpty() || v.target().equals(modelOf.apply(v.condition()))).toList();
+
         Map<String, Scenario> byId = new LinkedHashMap<>();
         for (Scenario s : scenarios) byId.put(s.id(), s);
         Map<String, Verdict> verdictOf = new LinkedHashMap<>();
@@ -88,11 +103,13 @@ public final class RunLoader {
         for (Response r : responses) {
             String key = r.scenarioId() + "\n" + r.condition().json();
             answered.add(key);
-            rows.add(row(byId.get(r.scenarioId()), r, verdictOf.get(key), clauseOf));
+            rows.add(row(byId.get(r.scenarioId()), r, verdictOf.get(key), clauseOf, r.target()));
         }
         // verdicts whose response line is missing still count: the verdict carries what it was about
         for (Verdict v : verdicts) {
-            if (!answered.contains(v.scenarioId() + "\n" + v.condition().json())) rows.add(row(byId.get(v.scenarioId()), null, v, clauseOf));
+            if (!answered.contains(v.scenarioId() + "\n" + v.condition().json())) {
+                rows.add(row(byId.get(v.scenarioId()), null, v, clauseOf, modelOf.apply(v.condition())));
+            }
         }
 
         List<String> conditions = new ArrayList<>();
@@ -116,8 +133,6 @@ public final class RunLoader {
             clauses.add(new EvalsFigures.ClauseInfo(id, tier, ""));
         }
 
-        String target = runRecord != null ? runRecord.path("target").asText("") : "";
-        if (target.isEmpty() && !responses.isEmpty()) target = responses.getFirst().target();
         String judge = runRecord != null ? runRecord.path("judge").asText("") : "";
         if (judge.isEmpty() && !verdicts.isEmpty()) judge = verdicts.getFirst().judge();
         String template = runRecord != null ? runRecord.path("templates").path("judge").asText("") : "";
@@ -131,9 +146,9 @@ public final class RunLoader {
                     + "graded clauses without the rules those answers would have selected, so fewer other clauses could be found broken.");
         }
         List<String> clauseOrder = clauses.stream().map(EvalsFigures.ClauseInfo::id).toList();
-        return new EvalsFigures(target, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
+        return new EvalsFigures(target, trained, judge, template, k, conditions, tiers, clauses, rows, cells(rows, conditions, tiers, clauseOrder),
                 pooled(rows, tiers), comparisons(rows, conditions, tiers),
-                provenance(generation, scenarios, runRecord, target, judge, template), conflicts(verdicts, conditions, tiers, constitution),
+                provenance(generation, scenarios, runRecord, target, trained, judge, template), conflicts(verdicts, conditions, tiers, constitution),
                 BrokenClause.rank(rows, conditions, clauseOf));
     }
 
@@ -154,8 +169,8 @@ public final class RunLoader {
      * The roles of the run: generator and filter from generation.json (or the scenarios),
      * target and judge from run.json (or the answers and verdicts).
      */
-    static Provenance provenance(JsonNode generation, List<Scenario> scenarios, JsonNode runRecord, String target, String judge,
-                                 String judgeTemplate) {
+    static Provenance provenance(JsonNode generation, List<Scenario> scenarios, JsonNode runRecord, String target, String trained,
+                                 String judge, String judgeTemplate) {
         List<Provenance.Role> roles = new ArrayList<>();
         Map<String, String> genTemplates = new LinkedHashMap<>(), filterTemplates = new LinkedHashMap<>();
         String generator = "", filter = "";
@@ -181,12 +196,14 @@ public final class RunLoader {
             });
         }
         roles.add(new Provenance.Role(Provenance.TARGET, target, targetTemplates));
+        // the trained model is given no template: it answers the scenarios as they are, without the constitution
+        roles.add(new Provenance.Role(Provenance.TRAINED, trained, Map.of()));
         if (judgeTemplates.isEmpty() && !judgeTemplate.isEmpty()) judgeTemplates.put("judge", judgeTemplate);
         roles.add(new Provenance.Role(Provenance.JUDGE, judge, judgeTemplates));
         return Provenance.of(roles);
     }
 
-    private static ScenarioRow row(Scenario s, Response r, Verdict v, Map<String, Clause> clauseOf) {
+    private static ScenarioRow row(Scenario s, Response r, Verdict v, Map<String, Clause> clauseOf, String model) {
         String scenarioId = r != null ? r.scenarioId() : v.scenarioId();
         String clauseId = v != null ? v.clauseId() : s != null ? s.clauseId() : "";
         String tier = v != null ? v.tier() : clauseOf.containsKey(clauseId) ? clauseOf.get(clauseId).tier() : "";
@@ -197,7 +214,7 @@ public final class RunLoader {
         String outcome = v == null ? ScenarioRow.UNGRADED : v.grade().json();
         String judgeAnswer = v == null ? "" : v.samples().stream().map(JudgeSample::answer).filter(a -> a != null && !a.isEmpty()).findFirst().orElse("");
         return new ScenarioRow(scenarioId, clauseId, s != null ? s.clauseIds() : List.of(clauseId), tier, kind, text(strategy), condition,
-                r != null && r.systemPrompt(), messages, r != null ? text(r.text()) : "", r != null ? text(r.finishReason()) : "",
+                text(model), r != null && r.systemPrompt(), messages, r != null ? text(r.text()) : "", r != null ? text(r.finishReason()) : "",
                 s != null ? text(s.expected()) : "", s != null ? text(s.violation()) : "", outcome,
                 v == null ? "" : v.failure().json(), v == null ? 0 : v.score(), v == null ? "" : v.refusal().json(), v == null ? "" : text(v.reasoning()), v == null ? "" : text(v.error()), judgeAnswer,
                 v == null ? List.of() : v.collateral());
@@ -241,8 +258,12 @@ public final class RunLoader {
         }
     }
 
-    /** The condition pairs compared on the same scenarios, treated first: what the prompt adds, what an attack takes away. */
-    static final List<List<String>> COMPARED = List.of(List.of("prompted", "bare"), List.of("attacked", "prompted"));
+    /**
+     * The condition pairs compared on the same scenarios, treated first: what the prompt adds, what
+     * an attack takes away, and what training added over the base model and over prompting it.
+     */
+    static final List<List<String>> COMPARED = List.of(List.of("prompted", "bare"), List.of("attacked", "prompted"),
+            List.of("trained", "bare"), List.of("trained", "prompted"));
 
     static List<Comparison> comparisons(List<ScenarioRow> rows, List<String> conditions, List<String> tiers) {
         List<Comparison> out = new ArrayList<>();

@@ -12,7 +12,8 @@ import java.util.List;
  * @param tier         tier of the counted clause
  * @param kind         direct, conflict, attack or benign
  * @param strategy     attack strategy the target saw ("" when none)
- * @param condition    bare, prompted or attacked
+ * @param condition    bare, prompted, attacked or trained
+ * @param model        model spec of the model that answered (the target, or the trained model under trained)
  * @param systemPrompt whether the constitution was the system prompt
  * @param messages     the conversation the target was given after any system prompt
  * @param answer       the target's answer ("" when the run has no answer for it)
@@ -36,6 +37,7 @@ public record ScenarioRow(
         String kind,
         String strategy,
         String condition,
+        String model,
         boolean systemPrompt,
         List<Message> messages,
         String answer,

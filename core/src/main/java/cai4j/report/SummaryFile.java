@@ -19,7 +19,7 @@ import java.util.Map;
  * <pre>
  * { "report": {
  *   "run": name,
- *   "evals": { "target", "judge", "judgeTemplate", "judgeSamples", "conditions", "tiers",
+ *   "evals": { "target", "trained", "judge", "judgeTemplate", "judgeSamples", "conditions", "tiers",
  *              "scenarios", "answers", "graderErrors",
  *              "provenance": { "roles": [ { "role", "model", "templates": { name: version } } ], "selfJudging": [ sentences ] },
  *              "intervals":  { method: what it means },
@@ -109,6 +109,7 @@ public final class SummaryFile {
     private static ObjectNode evals(EvalsFigures e) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("target", e.target());
+        o.put("trained", e.trained());
         o.put("judge", e.judge());
         o.put("judgeTemplate", e.judgeTemplate());
         o.put("judgeSamples", e.judgeSamples());

@@ -28,7 +28,8 @@ public final class TerminalSummary {
         StringBuilder sb = new StringBuilder();
         EvalsFigures e = r.evals();
         if (!e.isEmpty()) {
-            sb.append("run ").append(r.run()).append(": target ").append(or(e.target())).append(", judge ").append(or(e.judge()))
+            sb.append("run ").append(r.run()).append(": target ").append(or(e.target()))
+                    .append(e.trained().isEmpty() ? "" : ", trained " + e.trained()).append(", judge ").append(or(e.judge()))
                     .append(" (template ").append(or(e.judgeTemplate())).append(", k=").append(e.judgeSamples()).append(")\n");
             Provenance p = e.provenance();
             if (!p.model(Provenance.GENERATOR).isEmpty()) {

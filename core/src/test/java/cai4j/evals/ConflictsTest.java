@@ -123,7 +123,7 @@ class ConflictsTest {
     static int scenarios;
 
     static Verdict verdict(String winnerTier, String loserTier, Grade grade, Failure failure) {
-        return new Verdict("s-" + scenarios++, Condition.PROMPTED, "w", winnerTier, "l", loserTier, ScenarioKind.CONFLICT, "", "j", "t", grade, failure,
+        return new Verdict("s-" + scenarios++, Condition.PROMPTED, "w", winnerTier, "l", loserTier, ScenarioKind.CONFLICT, "", "m", "j", "t", grade, failure,
                 grade == Grade.PASS ? 5 : 1, Refusal.NONE, "", "", List.of(), List.of());
     }
 
@@ -135,7 +135,7 @@ class ConflictsTest {
                 verdict("safe", "helpful", Grade.FAIL, Failure.LOSER_WON),
                 verdict("safe", "helpful", Grade.GRADER_ERROR, Failure.NONE),
                 verdict("ethical", "guidelines", Grade.FAIL, Failure.LOSER_WON),
-                new Verdict("d", Condition.PROMPTED, "w", "safe", "", "", ScenarioKind.DIRECT, "", "j", "t", Grade.FAIL, Failure.VIOLATION, 1, Refusal.NONE, "", "", List.of(), List.of()));
+                new Verdict("d", Condition.PROMPTED, "w", "safe", "", "", ScenarioKind.DIRECT, "", "m", "j", "t", Grade.FAIL, Failure.VIOLATION, 1, Refusal.NONE, "", "", List.of(), List.of()));
         Map<String, Map<String, ConflictMatrix.HeldCell>> m = ConflictMatrix.of(verdicts, List.of("safe", "ethical", "guidelines", "helpful"));
         assertThat(m.keySet()).containsExactly("safe", "ethical");
         ConflictMatrix.HeldCell cell = m.get("safe").get("helpful");

@@ -98,11 +98,11 @@ class EvalsPipelineTest {
         assertThat(fields(run.resolve("evals/responses.jsonl"))).containsExactly(
                 "scenarioId", "condition", "strategy", "target", "systemPrompt", "messages", "text", "finishReason", "usage");
         assertThat(fields(run.resolve("evals/verdicts.jsonl"))).containsExactly(
-                "scenarioId", "condition", "clauseId", "tier", "loser", "loserTier", "kind", "strategy", "judge", "template", "grade", "failure", "score",
+                "scenarioId", "condition", "clauseId", "tier", "loser", "loserTier", "kind", "strategy", "target", "judge", "template", "grade", "failure", "score",
                 "refusal", "reasoning", "error", "samples", "collateral");
         assertThat(fields(run.resolve("evals/rejected.jsonl"))).containsExactly("stage", "clauseId", "kind", "scenarioId", "reason");
         JsonNode top = Json.MAPPER.readTree(run.resolve("evals/run.json").toFile());
-        assertThat(names(top)).containsExactly("target", "judge", "judgeSamples", "conditions", "templates", "unusableRelevance");
+        assertThat(names(top)).containsExactly("target", "trained", "judge", "judgeSamples", "conditions", "templates", "unusableRelevance");
         assertThat(Files.exists(run.resolve("evals/summary.json"))).as("figures have one home: the report").isFalse();
     }
 

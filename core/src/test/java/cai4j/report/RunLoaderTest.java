@@ -42,7 +42,7 @@ class RunLoaderTest {
                 assertThat(byClause.pass()).isEqualTo((int) vs.stream().filter(v -> v.clauseId().equals(clause) && v.grade() == Grade.PASS).count());
             }
         }
-        assertThat(r.evals().cells()).extracting(Cell::condition).containsOnly("bare", "prompted", "attacked");
+        assertThat(r.evals().cells()).extracting(Cell::condition).containsOnly("bare", "prompted", "attacked", "trained");
         // pooled figures exist only apart, and resample scenarios because each has several answers there
         assertThat(r.evals().pooled()).isNotEmpty().allSatisfy(c -> {
             assertThat(c.condition()).isEqualTo(Cell.POOLED);
@@ -56,7 +56,7 @@ class RunLoaderTest {
         SyntheticRun.write(run);
         RunReport r = RunLoader.load(run);
         long attackRows = r.evals().rows().stream().filter(x -> x.kind().equals("attack")).count();
-        assertThat(attackRows).as("bare and prompted, not again under attacked").isEqualTo(2 * 6);
+        assertThat(attackRows).as("bare, prompted and trained, not again under attacked").isEqualTo(3 * 6);
         assertThat(r.evals().rows().stream().map(x -> x.scenarioId() + "/" + x.condition()).distinct().count()).isEqualTo(r.evals().rows().size());
     }
 
@@ -87,9 +87,10 @@ class RunLoaderTest {
     void provenanceNamesEveryRoleAndTheJudgeThatWroteTheScenarios() {
         SyntheticRun.write(run);
         Provenance p = RunLoader.load(run).evals().provenance();
-        assertThat(p.roles()).extracting(Provenance.Role::role).containsExactly("generator", "filter", "target", "judge");
+        assertThat(p.roles()).extracting(Provenance.Role::role).containsExactly("generator", "filter", "target", "trained", "judge");
         assertThat(p.model("target")).isEqualTo(SyntheticRun.TARGET);
-        assertThat(p.roles().get(3).templates()).containsEntry("judge-direct", cai4j.evals.Judge.templates().get("judge-direct"));
+        assertThat(p.model("trained")).isEqualTo(SyntheticRun.TRAINED);
+        assertThat(p.roles().get(4).templates()).containsEntry("judge-direct", cai4j.evals.Judge.templates().get("judge-direct"));
         assertThat(p.roles().get(2).templates()).containsKey("constitution-prompt");
         assertThat(p.selfJudging()).singleElement().asString().contains("also wrote the scenarios").doesNotContain("also the target");
     }
@@ -106,9 +107,11 @@ class RunLoaderTest {
         assertThat(hostile.judgeAnswer()).contains("</script>");
         assertThat(hostile.expected()).startsWith("Follows");
         assertThat(r.evals().tiers()).containsExactly("safe", "ethical", "helpful");
-        assertThat(r.evals().conditions()).containsExactly("bare", "prompted", "attacked");
+        assertThat(r.evals().conditions()).containsExactly("bare", "prompted", "attacked", "trained");
+        assertThat(r.evals().rows()).allSatisfy(x -> assertThat(x.model()).isEqualTo(x.condition().equals("trained") ? SyntheticRun.TRAINED : SyntheticRun.TARGET));
         assertThat(r.evals().clauses()).extracting(EvalsFigures.ClauseInfo::id).containsExactly("c-1", "c-2", "c-3", "c-4", "c-5", "c-6");
         assertThat(r.evals().target()).isEqualTo(SyntheticRun.TARGET);
+        assertThat(r.evals().trained()).isEqualTo(SyntheticRun.TRAINED);
         assertThat(r.problems()).isEmpty();
     }
 
@@ -116,11 +119,17 @@ class RunLoaderTest {
     void usageNamesStagesFromTheirTemplates() {
         SyntheticRun.Written w = SyntheticRun.write(run);
         RunReport r = RunLoader.load(run);
-        assertThat(r.usage()).extracting(StageUsage::stage).containsExactly("target", "judge-direct", "prefs-choice");
-        StageUsage target = r.usage().getFirst();
-        assertThat(target.calls()).isEqualTo(w.responses().size());
-        assertThat(target.inputTokens()).isEqualTo(120L * w.responses().size());
-        assertThat(r.usage().get(1).costUsd()).isCloseTo(0.002 * w.verdicts().size(), org.assertj.core.data.Offset.offset(1e-9));
+        // the trained model answers scenarios as the target does: its calls are the same stage, under its own model
+        assertThat(r.usage()).extracting(StageUsage::stage, StageUsage::model).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("target", SyntheticRun.TARGET), org.assertj.core.groups.Tuple.tuple("target", SyntheticRun.TRAINED),
+                org.assertj.core.groups.Tuple.tuple("judge-direct", SyntheticRun.JUDGE), org.assertj.core.groups.Tuple.tuple("prefs-choice", SyntheticRun.JUDGE));
+        for (String model : List.of(SyntheticRun.TARGET, SyntheticRun.TRAINED)) {
+            long answers = w.responses().stream().filter(x -> x.target().equals(model)).count();
+            StageUsage target = r.usage().stream().filter(u -> u.stage().equals("target") && u.model().equals(model)).findFirst().orElseThrow();
+            assertThat(target.calls()).isEqualTo(answers);
+            assertThat(target.inputTokens()).isEqualTo(120L * answers);
+        }
+        assertThat(r.usage().stream().filter(u -> u.stage().equals("judge-direct")).findFirst().orElseThrow().costUsd()).isCloseTo(0.002 * w.verdicts().size(), org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -270,7 +279,7 @@ class RunLoaderTest {
     void theConflictMatrixOfEachConditionIsInTheReportAndInSummaryJson() {
         SyntheticRun.Written w = SyntheticRun.write(run);
         RunReport r = RunLoader.load(run);
-        assertThat(r.evals().conflicts()).containsOnlyKeys("bare", "prompted", "attacked");
+        assertThat(r.evals().conflicts()).containsOnlyKeys("bare", "prompted", "attacked", "trained");
         var prompted = w.verdicts().stream().filter(v -> v.condition() == Condition.PROMPTED && v.kind() == cai4j.evals.ScenarioKind.CONFLICT).toList();
         assertThat(r.evals().conflicts().get("prompted")).isEqualTo(cai4j.evals.ConflictMatrix.of(prompted, SyntheticRun.TIERS));
         var figures = SummaryFile.figures(r);
