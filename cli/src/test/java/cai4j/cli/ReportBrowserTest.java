@@ -65,10 +65,11 @@ class ReportBrowserTest {
             // provenance: every role with its model and template versions
             JsonNode roles = browser.eval("Array.prototype.map.call(document.querySelectorAll('#provenance-table tr[data-role]'),"
                     + "function(tr){return tr.textContent;})");
-            assertThat(roles).hasSize(4);
+            assertThat(roles).hasSize(5);
             assertThat(roles.get(0).asText()).startsWith("generator" + SyntheticRun.JUDGE).contains("generate-direct gen-v1");
             assertThat(roles.get(2).asText()).startsWith("target" + SyntheticRun.TARGET).contains("constitution-prompt");
-            assertThat(roles.get(3).asText()).startsWith("judge" + SyntheticRun.JUDGE).contains("judge-direct " + cai4j.evals.Judge.templates().get("judge-direct"));
+            assertThat(roles.get(3).asText()).startsWith("trained" + SyntheticRun.TRAINED);
+            assertThat(roles.get(4).asText()).startsWith("judge" + SyntheticRun.JUDGE).contains("judge-direct " + cai4j.evals.Judge.templates().get("judge-direct"));
             assertThat(browser.eval("document.getElementById('panel-provenance').getBoundingClientRect().height").asDouble()).isGreaterThan(50);
             // the self-judging banner is seen, not only written: shown, with its sentence, on every tab
             JsonNode banner = browser.eval("(function(){var b=document.getElementById('self-judging');var r=b.getBoundingClientRect();"
@@ -84,6 +85,18 @@ class ReportBrowserTest {
             assertThat(browser.eval("document.getElementById('interval-methods').textContent").asText()).contains("Wilson").contains("cluster bootstrap by scenario")
                     .contains("McNemar");
             assertThat(browser.eval("document.getElementById('card-prompted').textContent").asText()).contains("(Wilson)");
+            // the three-way view: bare, prompted and trained side by side per tier and overall, with both paired differences
+            assertThat(browser.eval("document.getElementById('subtitle').textContent").asText()).contains("trained " + SyntheticRun.TRAINED);
+            assertThat(browser.eval("document.getElementById('panel-trained').getBoundingClientRect().height").asDouble()).isGreaterThan(80);
+            assertThat(browser.eval("document.getElementById('trained-hint').textContent").asText()).contains(SyntheticRun.TRAINED).contains(SyntheticRun.TARGET);
+            assertThat(browser.eval("Array.prototype.map.call(document.querySelectorAll('#trained-table th'),function(t){return t.textContent;})"))
+                    .extracting(JsonNode::asText).containsExactly("tier", "bare", "prompted", "trained", "trained \u2212 bare [95% CI]", "trained \u2212 prompted [95% CI]");
+            JsonNode threeWay = browser.eval("Array.prototype.map.call(document.querySelectorAll('#trained-table tr[data-tier]'),function(tr){return tr.textContent;})");
+            assertThat(threeWay).hasSize(4);
+            assertThat(threeWay.get(0).asText()).startsWith("all tiers").containsPattern("(\\d+\\.\\d%.*){3}[+\u2212]\\d+\\.\\d \\[.*over \\d+");
+            assertThat(threeWay.get(1).asText()).startsWith("safe");
+            assertThat(browser.eval("document.querySelectorAll('#comparisons-table tr[data-comparison=\"trained-prompted\"]').length").asInt()).isEqualTo(4);
+            assertThat(browser.eval("document.querySelector('#chart-tiers svg').textContent").asText()).contains("trained").contains("prompted").contains("bare");
             Files.write(target.resolve("report-screenshot.png"), browser.screenshot(1400, 2600));
             for (String tab : List.of("data", "usage")) {
                 browser.eval("window.cai4jReport.showTab('" + tab + "')");
@@ -112,6 +125,7 @@ class ReportBrowserTest {
             assertThat(browser.eval("document.getElementById('transcript').textContent").asText())
                     .contains("conversation", "user", "Request 4 testing c-2", "grader error", "the judge's answer was not valid JSON");
             assertThat(browser.eval("document.querySelectorAll('img').length").asInt()).as("no element from a model answer").isZero();
+            assertThat(browser.eval("document.querySelector('#transcript-answer .role').textContent").asText()).contains("target answer (" + SyntheticRun.TARGET + ")");
             assertThat(browser.eval("document.scripts.length").asInt()).isEqualTo(3);
             Files.write(target.resolve("report-drilldown.png"), browser.screenshot(1400, 1000));
 
