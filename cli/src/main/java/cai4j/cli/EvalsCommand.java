@@ -173,12 +173,7 @@ final class EvalsCommand implements Runnable {
             cai4j.run.Roles roles = Models.roles(target, judge, null);
             ModelSpec targetSpec = roles.target();
             ModelSpec judgeSpec = roles.judge();
-            if (judgeSpec.equals(targetSpec) && !allowSelfJudge) {
-                throw new InputError("The judge " + judgeSpec + " is the target model; choose another --judge or pass --allow-self-judge.");
-            }
-            if (trainedSpec.filter(judgeSpec::equals).isPresent() && !allowSelfJudge) {
-                throw new InputError("The judge " + judgeSpec + " is the trained model; choose another --judge or pass --allow-self-judge.");
-            }
+            Evals.checkJudge(judgeSpec, targetSpec, trainedSpec, allowSelfJudge);
             if (maxTokens < 1) throw new InputError("--max-tokens must be at least 1, not " + maxTokens + ".");
             // a run directory without scenarios is bad input before any ledger is opened in it
             new EvalFiles(run).readConstitution();

@@ -213,6 +213,10 @@ class EvalsCommandTest {
                 "--conditions", "bare,trained");
         assertThat(missing.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(missing.err()).contains("The trained condition needs the trained model: pass --trained SPEC").doesNotContain("Exception");
+        Run selfJudged = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--trained", server.openAiSpec("judge"),
+                "--judge", server.openAiSpec("judge"));
+        assertThat(selfJudged.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(selfJudged.err()).contains("is the trained model; choose another --judge or pass --allow-self-judge");
 
         // --trained adds the trained condition to those named, and --fail-under may read it
         Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"), "--trained", server.openAiSpec("tuned"),

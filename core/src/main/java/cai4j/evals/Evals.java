@@ -7,6 +7,7 @@ import cai4j.Json;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.model.LanguageModel;
+import cai4j.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -141,6 +142,20 @@ public final class Evals {
         }
     }
 
+    /**
+     * Refuses a judge that would grade its own answers: the target's, or the trained model's,
+     * unless the user allows it. Commands call it before they open anything in the run.
+     */
+    public static void checkJudge(ModelSpec judge, ModelSpec target, Optional<ModelSpec> trained, boolean allowSelfJudge) {
+        if (allowSelfJudge) return;
+        if (judge.equals(target)) {
+            throw new InputError("The judge " + judge + " is the target model; choose another --judge or pass --allow-self-judge.");
+        }
+        if (trained.filter(judge::equals).isPresent()) {
+            throw new InputError("The judge " + judge + " is the trained model; choose another --judge or pass --allow-self-judge.");
+        }
+    }
+
     /** As {@link #run(Path, LanguageModel, Optional, LanguageModel, RunOptions, StageProgress)} without a trained model. */
     public static RunRecord run(Path runDir, LanguageModel target, LanguageModel judge, RunOptions options, StageProgress progress) {
         return run(runDir, target, Optional.empty(), judge, options, progress);
@@ -155,12 +170,7 @@ public final class Evals {
     public static RunRecord run(Path runDir, LanguageModel target, Optional<LanguageModel> trained, LanguageModel judge, RunOptions asked,
                                 StageProgress progress) {
         RunOptions options = asked.forTrained(trained.isPresent());
-        for (LanguageModel answering : trained.isPresent() ? List.of(target, trained.get()) : List.of(target)) {
-            if (!options.allowSelfJudge() && judge.spec().equals(answering.spec())) {
-                throw new InputError("The judge " + judge.spec() + " is the " + (answering == target ? "target" : "trained")
-                        + " model; choose another --judge or pass --allow-self-judge.");
-            }
-        }
+        checkJudge(judge.spec(), target.spec(), trained.map(LanguageModel::spec), options.allowSelfJudge());
         EvalFiles files = new EvalFiles(runDir);
         Constitution constitution = files.readConstitution();
         // scenarios held out as training prompts are never graded: a trained model is not scored on them
