@@ -30,6 +30,9 @@ public enum Condition {
     /** Whether the trained model answers, rather than the target. */
     public boolean byTrainedModel() { return this == TRAINED; }
 
+    /** The model that answers under this condition, of a target and a trained model (model specs). */
+    public String answeredBy(String target, String trained) { return byTrainedModel() ? trained : target; }
+
     @JsonValue
     public String json() { return name().toLowerCase(Locale.ROOT); }
 

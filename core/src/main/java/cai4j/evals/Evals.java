@@ -138,7 +138,7 @@ public final class Evals {
 
         /** The model that answers under a condition: the trained model under trained, else the target. */
         public String model(Condition c) {
-            return c.byTrainedModel() ? trained : target;
+            return c.answeredBy(target, trained);
         }
     }
 
@@ -237,7 +237,7 @@ public final class Evals {
             }
             RunRecord was = before.get();
             Set<Condition> rerun = EnumSet.copyOf(options.conditions());
-            java.util.function.Function<Condition, String> now = c -> c.byTrainedModel() ? trained : target;
+            java.util.function.Function<Condition, String> now = c -> c.answeredBy(target, trained);
             Set<String> ids = new HashSet<>();
             for (Scenario s : scenarios) ids.add(s.id());
             List<Response> rs = Json.readLines(files.responses(), Response.class).stream()

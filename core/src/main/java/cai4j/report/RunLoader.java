@@ -86,7 +86,7 @@ public final class RunLoader {
             trained = responses.stream().filter(r -> r.condition().byTrainedModel()).map(Response::target).findFirst().orElse("");
         }
         final String targetModel = target, trainedModel = trained;
-        java.util.function.Function<Condition, String> modelOf = c -> c.byTrainedModel() ? trainedModel : targetModel;
+        java.util.function.Function<Condition, String> modelOf = c -> c.answeredBy(targetModel, trainedModel);
         responses = responses.stream().filter(r -> r.target().equals(modelOf.apply(r.condition()))).toList();
         // verdicts written before they named the answering model are the run's own
         verdicts = verdicts.stream().filter(v -> v.target().isEmpty() || v.target().equals(modelOf.apply(v.condition()))).toList();
