@@ -238,6 +238,9 @@ class RunLoaderTest {
                 .matches(".*adherence \\d+\\.\\d% \\[.*\\] \\(\\d+/\\d+\\)  constitution \\d+\\.\\d% \\[\\d+\\.\\d, \\d+\\.\\d\\] \\(\\d+/\\d+\\).*");
         assertThat(text).containsPattern("tier safe: adherence .* constitution ").containsPattern("most broken clauses: c-\\d \\d+ \\(\\d+ as tested, \\d+ in other scenarios\\)");
         assertThat(text).contains("prompted - bare: ").contains("McNemar p = ").contains("warning: self-judging: The judge " + SyntheticRun.JUDGE);
+        // the trained model is named, its figures have their line, and it is compared with bare and with prompted
+        assertThat(text).contains("target " + SyntheticRun.TARGET + ", trained " + SyntheticRun.TRAINED + ", judge ")
+                .containsPattern("(?m)^  trained   adherence \\d+\\.\\d% \\[").contains("trained - bare: ").contains("trained - prompted: ");
         assertThat(text.lines().filter(l -> l.strip().startsWith("all "))).as("no pooled line").isEmpty();
         assertThat(text).containsPattern("higher tier held in conflicts: bare \\d+% \\(\\d+/\\d+\\); prompted \\d+% \\(\\d+/\\d+\\); attacked");
     }
