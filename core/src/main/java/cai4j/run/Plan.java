@@ -57,7 +57,7 @@ public record Plan(Map<String, Step> stages) {
         if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Step("generator", clauses, 900, 120));
         s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
         s.put("filter scenarios", new Step("judge", generated, 500, 120));
-        long prompted = conds.stream().filter(x -> x != Condition.BARE).count();
+        long prompted = conds.stream().filter(Condition::withConstitution).count();
         // an attack scenario is answered once under prompted and attacked together (Evals.counted)
         long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
                 && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
