@@ -2,7 +2,7 @@ package cai4j.road;
 
 import cai4j.ledger.Ledger;
 import cai4j.ledger.LedgerKey;
-import cai4j.ledger.LedgerModel;
+import cai4j.ledger.LedgerLink;
 import cai4j.ledger.ModelStats;
 import cai4j.model.ChatRequest;
 import cai4j.model.LanguageModel;
@@ -10,10 +10,13 @@ import cai4j.model.ModelException;
 import cai4j.model.ModelSpec;
 import cai4j.model.Providers;
 import cai4j.model.Usage;
+import cai4j.scheduler.BudgetLink;
 import cai4j.scheduler.Endpoint;
 import cai4j.scheduler.Progress;
+import cai4j.scheduler.ProgressLink;
 import cai4j.scheduler.RunControl;
-import cai4j.scheduler.ScheduledModel;
+import cai4j.scheduler.ScheduleLink;
+import cai4j.scheduler.UsageLink;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one road every model call of a run takes: ledger, then scheduler, then provider.
+ * The one road every model call of a run takes: a list of {@link Link}s ending at the provider,
+ * assembled in {@link #links} and nowhere else — progress, ledger, schedule, budget, usage.
  *
  * <pre>{@code
  * try (Road road = Road.open(runDir, RoadConfig.defaults().withProgress(System.err, Duration.ofSeconds(2)))) {
@@ -57,7 +61,7 @@ public final class Road implements AutoCloseable {
     private final RunControl control;
     private final Providers providers;
     private final Map<String, Endpoint> endpoints = new ConcurrentHashMap<>();
-    private final Map<String, LedgerModel> models = new ConcurrentHashMap<>();
+    private final Map<String, RoadModel> models = new ConcurrentHashMap<>();
     private final AutoCloseable reporter;
     /** The run directory is this road's alone while it is open: two processes never write one ledger and one set of files. */
     private final cai4j.RunLock lock;
@@ -88,7 +92,7 @@ public final class Road implements AutoCloseable {
 
     /** The model a spec names, on the road. */
     public LanguageModel model(ModelSpec spec) {
-        LedgerModel m = models.get(spec.toString());
+        RoadModel m = models.get(spec.toString());
         if (m != null) return m;
         synchronized (models) {
             return models.computeIfAbsent(spec.toString(), k -> onRoad(providers.open(spec, config.env(), config.timeout())));
@@ -105,7 +109,7 @@ public final class Road implements AutoCloseable {
         return onRoad(provider);
     }
 
-    private LedgerModel onRoad(LanguageModel provider) {
+    private RoadModel onRoad(LanguageModel provider) {
         if (config.maxCost().isPresent() && !provider.local() && config.prices().price(provider.spec()).isEmpty()) {
             // a call of unknown price would count as free and --max-cost would never stop it
             throw new cai4j.InputError("--max-cost cannot be kept: " + provider.spec() + " has no price in the price table; give its price with --prices FILE or declare it free with --free-model " + provider.spec().provider() + ":" + provider.spec().model() + ".");
@@ -118,7 +122,23 @@ public final class Road implements AutoCloseable {
         }
         var finalLimits = limits;
         Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));
-        return new LedgerModel(ledger, new ScheduledModel(provider, endpoint, control, config.prices(), config.timeout()), progress);
+        provider.onRateLimits(endpoint::observe);
+        return new RoadModel(provider, links(endpoint));
+    }
+
+    /**
+     * The road, outermost link first. The order is the design: a replay never waits for a slot
+     * (ledger before schedule); only an attempt about to be sent holds budget (budget inside the
+     * schedule); the cost is counted before the budget releases what the attempt held (usage
+     * inside the budget).
+     */
+    private List<Link> links(Endpoint endpoint) {
+        return List.of(
+                new ProgressLink(progress),
+                new LedgerLink(ledger),
+                new ScheduleLink(endpoint, control, config.timeout()),
+                new BudgetLink(control, config.prices()),
+                new UsageLink(progress, config.prices()));
     }
 
     /** The names of the model providers found on the class path. */
@@ -130,7 +150,7 @@ public final class Road implements AutoCloseable {
     /** Estimates a call without opening the provider: replayed from the ledger, or tokens and worst-case cost. */
     public Plan plan(ModelSpec spec, ChatRequest request) {
         boolean recorded = ledger.find(LedgerKey.of(spec, request)).isPresent();
-        long in = ScheduledModel.estimateInputTokens(request);
+        long in = ScheduleLink.estimateInputTokens(request);
         double cost = config.prices().cost(spec, new Usage(in, request.maxTokens(), 0));
         return recorded ? new Plan(true, 0, 0, 0) : new Plan(false, in, request.maxTokens(), cost);
     }
@@ -149,7 +169,7 @@ public final class Road implements AutoCloseable {
 
     @Override
     public void close() {
-        for (LedgerModel m : models.values()) {
+        for (RoadModel m : models.values()) {
             try {
                 m.close();
             } catch (RuntimeException e) {

@@ -73,7 +73,7 @@ public final class Endpoint {
     }
 
     /** Learns from the rate-limit headers of an answer. */
-    void observe(RateLimits r) {
+    public void observe(RateLimits r) {
         if (!rpmConfigured && r.limitRequests().isPresent() && r.limitRequests().getAsLong() > 0) {
             double rate = r.limitRequests().getAsLong() / 60.0;
             if (requests.rate() != rate) requests.setRate(rate, 1);
