@@ -20,10 +20,11 @@ import java.util.concurrent.Semaphore;
 /**
  * End-to-end benchmarks of the road against the local test server (in this JVM):
  *   rate   - N calls against an endpoint limited to R requests/minute with latency; wall time against ideal
+ *   headers - the same with no configured limit: the client paces itself from the x-ratelimit-* headers
  *   overhead - calls/s and CPU ms/call against a zero-latency endpoint, served in this JVM (CPU of client and
  *              server together) and from a separate JVM (CPU of the client alone)
  *   memory - heap after GC while N requests stream through `cai4j batch`
- * Run with bench/run.sh; arguments: rate|overhead|memory [N].
+ * Run with bench/run.sh; arguments: rate|headers|overhead|memory [N].
  */
 public class RoadBench {
     public static void main(String[] args) throws Exception {
@@ -33,6 +34,7 @@ public class RoadBench {
             return;
         }
         if (which.equals("rate") || which.equals("all")) rate(args.length > 1 ? Integer.parseInt(args[1]) : 600, 3000);
+        if (which.equals("headers") || which.equals("all")) headers(args.length > 1 ? Integer.parseInt(args[1]) : 600, 1200);
         if (which.equals("overhead") || which.equals("all")) overhead(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
         if (which.equals("memory") || which.equals("all")) memory(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
     }
@@ -76,6 +78,35 @@ public class RoadBench {
             double ideal = (n - 1) / (rpm / 60.0); // the first call is free in a full bucket
             System.out.printf(Locale.ROOT, "rate: %d calls, limit %d rpm, 200 ms latency: wall %.2f s, ideal %.2f s, efficiency %.3f, 429 answers %d (%.2f%%)%n",
                     n, rpm, wall, ideal, ideal / wall, server.refused429(), 100.0 * server.refused429() / server.received());
+        }
+    }
+
+    /**
+     * No --rpm: the client knows the limit only from the x-ratelimit-* headers of the answers. The
+     * server admits {@code rpm / 60} requests a second with a burst of one second's worth (20 at 1200
+     * rpm). Twice: from a cold start, where every call is ready before the first answer has said
+     * anything (the 429 share that matters), and after a warm-up call and a second's pause, where
+     * the ideal is the burst at once, then the rest at the server's rate (the efficiency).
+     */
+    static void headers(int n, int rpm) throws Exception {
+        for (boolean warm : new boolean[] {false, true}) {
+            Path dir = Files.createTempDirectory("bench-headers");
+            try (TestServer server = TestServer.start().rpmLimit(rpm).latency(Duration.ofMillis(200)).recording(false);
+                 Road road = Road.open(dir, config(Limits.defaults().withConcurrency(64)))) {
+                LanguageModel m = road.model(server.openAiSpec("bench"));
+                if (warm) {
+                    m.complete(ChatRequest.of(List.of(Message.user("warm-up")))); // a cold JVM's first call is slow for reasons of its own
+                    Thread.sleep(1000); // the server's bucket fills up again: the measured calls start with its whole burst
+                }
+                int refusedBefore = server.refused429(), receivedBefore = server.received();
+                long nanos = runCalls(m, n, 1000);
+                int refused = server.refused429() - refusedBefore, received = server.received() - receivedBefore;
+                double rate = rpm / 60.0;
+                double wall = nanos / 1e9;
+                double ideal = (n - rate) / rate + 0.2; // the burst at once, the rest at the server's rate, and the last answer's latency
+                System.out.printf(Locale.ROOT, "headers (%s): %d calls, no --rpm, server limit %d rpm (%.0f/s, burst %.0f), 200 ms latency: wall %.2f s, ideal %.2f s, efficiency %.3f, 429 answers %d (%.2f%%)%n",
+                        warm ? "after a warm-up call" : "cold start", n, rpm, rate, rate, wall, ideal, ideal / wall, refused, 100.0 * refused / received);
+            }
         }
     }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the modules and runs the road benchmarks (bench/README.md) as a single-file Java program.
-# Usage: bench/run.sh [rate|overhead|memory|all] [N]
+# Usage: bench/run.sh [rate|headers|overhead|memory|all] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"

@@ -72,15 +72,37 @@ public final class Endpoint {
         pausedUntilNanos.accumulateAndGet(until, Math::max);
     }
 
-    /** Learns from the rate-limit headers of an answer. */
+    /**
+     * Learns from the rate-limit headers of every answer, not only a 429. Without a configured
+     * limit, the limit header sets the bucket's rate and the largest {@code remaining} seen sets its
+     * burst (the server's own bucket size, up to one second of requests), so calls go out as fast
+     * as the server admits them, less a quarter kept as headroom. Each {@code remaining} then caps
+     * what the bucket holds, less what is in flight: those calls will draw on the same window when
+     * they arrive. When the window is spent, every call waits for its reset.
+     */
     public void observe(RateLimits r) {
-        if (!rpmConfigured && r.limitRequests().isPresent() && r.limitRequests().getAsLong() > 0) {
-            double rate = r.limitRequests().getAsLong() / 60.0;
-            if (requests.rate() != rate) requests.setRate(rate, 1);
+        int othersInFlight = Math.max(0, inFlight.get() - 1); // the answer being read is still counted
+        if (!rpmConfigured) {
+            if (r.remainingRequests().isPresent()) learnedRequestBurst.accumulateAndGet(r.remainingRequests().getAsLong() + 1, Math::max);
+            if (r.limitRequests().isPresent() && r.limitRequests().getAsLong() > 0) {
+                double rate = r.limitRequests().getAsLong() / 60.0;
+                // at most one second of requests at once: servers enforce a per-minute limit over shorter windows
+                double burst = Math.max(1, Math.min(learnedRequestBurst.get(), rate));
+                // a quarter of the burst is left unused: calls sent at exactly the server's rate
+                // arrive a little unevenly, and an empty server bucket answers each early one 429
+                double headroom = Math.floor(burst / 4);
+                if (requests.rate() != rate || requests.capacity() != burst - headroom) requests.setRate(rate, burst - headroom);
+                if (r.remainingRequests().isPresent()) requests.remaining(r.remainingRequests().getAsLong() - othersInFlight - headroom);
+            }
         }
         if (!tpmConfigured && r.limitTokens().isPresent() && r.limitTokens().getAsLong() > 0) {
             double rate = r.limitTokens().getAsLong() / 60.0;
             if (tokens.rate() != rate) tokens.setRate(rate, Math.max(1, rate));
+            if (r.remainingTokens().isPresent()) {
+                // the answer being read is among the calls in flight; which estimate was its is not known, so its share is the mean
+                double othersTokens = inFlightTokens.sum() * othersInFlight / (othersInFlight + 1);
+                tokens.remaining(r.remainingTokens().getAsLong() - othersTokens);
+            }
         }
         if (r.remainingRequests().isPresent() && r.remainingRequests().getAsLong() <= 0 && r.resetRequests().isPresent()) {
             pauseFor(r.resetRequests().get());
@@ -88,6 +110,22 @@ public final class Endpoint {
         if (r.remainingTokens().isPresent() && r.remainingTokens().getAsLong() <= 0 && r.resetTokens().isPresent()) {
             pauseFor(r.resetTokens().get());
         }
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.DoubleAdder inFlightTokens = new java.util.concurrent.atomic.DoubleAdder();
+    private final AtomicLong learnedRequestBurst = new AtomicLong(1);
+
+    /** A call of about {@code estimatedTokens} tokens is being sent. */
+    void sending(double estimatedTokens) {
+        inFlight.incrementAndGet();
+        inFlightTokens.add(estimatedTokens);
+    }
+
+    /** The call is answered or failed. */
+    void returned(double estimatedTokens) {
+        inFlight.decrementAndGet();
+        inFlightTokens.add(-estimatedTokens);
     }
 
     /** True once a call to this endpoint has succeeded; until then calls are sent one at a time. */

@@ -46,15 +46,17 @@ public final class ScheduleLink implements Link {
             boolean probing = false;
             try {
                 run.checkRunning();
+                // until the endpoint has answered once, calls go one at a time: a wrong key or
+                // model then costs one call, not one per concurrency slot; and the rate limits the
+                // first answer's headers tell are known before any other call takes its turn
+                probing = endpoint.awaitProbe(run);
                 if (!call.local()) sleepWatchingStop(call, endpoint.reserve(estTokens));
                 slot = endpoint.acquireSlot();
-                // until the endpoint has answered once, calls go one at a time: a wrong key or
-                // model then costs one call, not one per concurrency slot
-                probing = endpoint.awaitProbe(run);
                 run.checkRunning();
                 long t0 = System.nanoTime();
                 if (attempts == 0) started = t0;
                 Answer a;
+                endpoint.sending(estTokens);
                 try {
                     a = next.proceed(call);
                 } catch (CallFailed f) {
@@ -63,6 +65,8 @@ public final class ScheduleLink implements Link {
                 } catch (ModelException e) {
                     attempts++;
                     throw e;
+                } finally {
+                    endpoint.returned(estTokens);
                 }
                 attempts++;
                 slot.onSuccess();

@@ -46,6 +46,18 @@ final class TokenBucket {
 
     synchronized double rate() { return ratePerSecond; }
 
+    synchronized double capacity() { return capacity; }
+
+    /**
+     * The server says n tokens of its window are left. With callers waiting (a negative balance)
+     * the balance only goes down to n, since their waits are already handed out; with none
+     * waiting, it becomes n (up to the capacity), so a burst the server allows is used.
+     */
+    synchronized void remaining(double n) {
+        refill();
+        tokens = tokens < 0 ? Math.min(tokens, n) : Math.min(capacity, n);
+    }
+
     private void refill() {
         long now = System.nanoTime();
         tokens = Math.min(capacity, tokens + (now - lastNanos) / 1e9 * ratePerSecond);

@@ -222,6 +222,20 @@ class RoadTest {
         }
     }
 
+    /** 20 requests a second with a burst of 20, no --rpm: the headers of every answer pace the calls, not 429s. */
+    @Test
+    void withoutRpmTheRateLimitHeadersOfEveryAnswerKeepCallsFromBeingRefused() throws Exception {
+        for (String protocol : List.of("openai", "anthropic")) {
+            try (TestServer server = TestServer.start().rpmLimit(1200).latency(Duration.ofMillis(50));
+                 Road road = Road.open(run.resolve(protocol), config())) {
+                String spec = protocol.equals("openai") ? server.openAiSpec("gpt-test") : server.anthropicSpec("claude-test");
+                List<Object> results = runAll(road.model(spec), requests(100));
+                assertThat(results).allSatisfy(r -> assertThat(r).isInstanceOf(Completion.class));
+                assertThat(server.refused429()).as(protocol + " answers refused with 429").isLessThanOrEqualTo(1);
+            }
+        }
+    }
+
     @Test
     void noApiKeyAppearsInTheLedgerOutputsOrErrors() throws Exception {
         ConcurrentLinkedQueue<String> messages = new ConcurrentLinkedQueue<>();
