@@ -128,15 +128,60 @@ public class RoadBench {
             String spec = "openai:bench@http://127.0.0.1:" + first.substring(5).strip() + "/v1";
             ProcessHandle h = child.toHandle();
             int[] connections = new int[1];
-            overheadAgainst(n, spec, "server in a separate process", () -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
+            double road = overheadAgainst(n, spec, "server in a separate process", () -> h.info().totalCpuDuration().map(Duration::toNanos).orElse(0L),
                     () -> connections[0]);
+            double bare = bareClient(n, "http://127.0.0.1:" + first.substring(5).strip() + "/v1/chat/completions");
+            System.out.printf(Locale.ROOT, "overhead: cai4j's road makes %.2f x the bare client's calls/s (same server process, one run)%n", road / bare);
         } finally {
             child.getOutputStream().close(); // the server process stops when its stdin closes
             child.waitFor();
         }
     }
 
-    static void overheadAgainst(int n, String spec, String where, java.util.function.LongSupplier serverCpuNanos,
+    /**
+     * The reference: a bare JDK HttpClient posting the same requests at the same concurrency and
+     * reading each answer's JSON, with no ledger, scheduler or SDK. Returns calls/s.
+     */
+    static double bareClient(int n, String url) throws Exception {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            java.util.function.IntConsumer batch = (int count) -> {
+                Semaphore inFlight = new Semaphore(64);
+                try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                    for (int i = 0; i < count; i++) {
+                        String body = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\",\"content\":\"bare question " + i + "\"}],\"max_tokens\":16}";
+                        inFlight.acquireUninterruptibly();
+                        ex.submit(() -> {
+                            try {
+                                var req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                        .header("content-type", "application/json").header("authorization", "Bearer bench")
+                                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                                var res = http.send(req, java.net.http.HttpResponse.BodyHandlers.ofString());
+                                if (res.statusCode() != 200) throw new IllegalStateException("status " + res.statusCode());
+                                cai4j.Json.MAPPER.readTree(res.body()).path("choices").path(0).path("message").path("content").asText();
+                            } finally {
+                                inFlight.release();
+                            }
+                            return null;
+                        });
+                    }
+                }
+            };
+            batch.accept(Math.min(5000, n / 4)); // JIT
+            long cpu0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            batch.accept(n);
+            long nanos = System.nanoTime() - t0;
+            long cpu = os.getProcessCpuTime() - cpu0;
+            double rate = n / (nanos / 1e9);
+            System.out.printf(Locale.ROOT, "overhead (bare JDK HttpClient, server in a separate process): %d calls, concurrency 64: %.0f calls/s, %.3f client CPU ms/call%n",
+                    n, rate, cpu / 1e6 / n);
+            return rate;
+        }
+    }
+
+    /** Returns calls/s. */
+    static double overheadAgainst(int n, String spec, String where, java.util.function.LongSupplier serverCpuNanos,
                                 java.util.function.IntSupplier connections) throws Exception {
         Path dir = Files.createTempDirectory("bench-overhead");
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -155,6 +200,7 @@ public class RoadBench {
                 System.out.printf(Locale.ROOT, "overhead (%s): %d fresh calls (each stored in the ledger), zero latency, %d cores: %.0f calls/s, %.3f CPU ms/call (client and server together); %d connections opened%n",
                         where, n, Runtime.getRuntime().availableProcessors(), n / (nanos / 1e9), cpu / 1e6 / n, connections.getAsInt());
             }
+            return n / (nanos / 1e9);
         }
     }
 
