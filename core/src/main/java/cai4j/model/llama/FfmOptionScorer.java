@@ -31,7 +31,9 @@ import java.util.Map;
  *
  * <p>The probability of an option is exact: the softmax of the full logits row (temperature 1, no
  * truncation), multiplied along the option's tokens by the chain rule. One context, so calls are
- * serialised; the KV cache keeps the last prompt and only the new suffix is decoded.
+ * serialised; the KV cache keeps the last prompt and only the new suffix is decoded. The prompt's
+ * last logits row serves the first token of every option, so a one-token option such as " A"
+ * costs no decoding step beyond reading the prompt.
  *
  * <p>The struct layouts below are those of the llama.cpp build inside de.kherud:llama 4.2.0; the
  * constructor checks the library's defaults against them and refuses to run on a mismatch rather
@@ -195,11 +197,14 @@ final class FfmOptionScorer implements OptionScorer {
     }
 
     @Override
-    public synchronized Map<String, Double> probabilities(String prompt, List<String> options) {
+    public synchronized Scored score(String prompt, List<String> options) {
         if (closed) throw new IllegalStateException("the option scorer is closed");
         try (Arena call = Arena.ofConfined()) {
             int[] promptTokens = tokens(call, prompt, true, true);
             if (promptTokens.length == 0) throw new IllegalArgumentException("the prompt is empty");
+            int reused = Math.min(SlotDispatcher.commonPrefix(cached, promptTokens), promptTokens.length - 1);
+            // the prompt is read once; every option's first token is scored from its last logits row
+            float[] afterPrompt = null;
             Map<String, Double> out = new LinkedHashMap<>();
             for (String option : options) {
                 int[] optionTokens = tokens(call, option, false, false);
@@ -211,21 +216,26 @@ final class FfmOptionScorer implements OptionScorer {
                     throw new IllegalArgumentException("the prompt and option need " + (promptTokens.length + optionTokens.length)
                             + " tokens, more than the context of " + nCtx);
                 }
-                double logp = 0;
-                int[] seq = promptTokens;
-                for (int t : optionTokens) {
-                    float[] logits = logitsAfter(call, seq);
-                    logp += logSoftmax(logits, t);
-                    seq = append(seq, t);
+                if (afterPrompt == null) afterPrompt = logitsAfter(call, promptTokens);
+                double logp = logSoftmax(afterPrompt, optionTokens[0]);
+                int[] seq = append(promptTokens, optionTokens[0]);
+                for (int i = 1; i < optionTokens.length; i++) {
+                    logp += logSoftmax(logitsAfter(call, seq), optionTokens[i]);
+                    seq = append(seq, optionTokens[i]);
                 }
                 out.put(option, Math.exp(logp));
             }
-            return out;
+            return new Scored(out, promptTokens.length, afterPrompt == null ? 0 : reused);
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
+    }
+
+    @Override
+    public synchronized int reuse(int[] prompt) {
+        return Math.min(SlotDispatcher.commonPrefix(cached, prompt), Math.max(0, prompt.length - 1));
     }
 
     /** The logits row for the token after {@code seq}, reusing the cached prefix. */

@@ -10,20 +10,18 @@ import cai4j.model.ModelSpec;
 import cai4j.model.Usage;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A GGUF model run inside the JVM by llama.cpp (through de.kherud:llama).
@@ -33,18 +31,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * often virtual threads, which must not be pinned by a long native call). Temperature, max tokens,
  * stop sequences and seed apply per request; the same request with the same seed gives the same
  * text. A JSON schema becomes a llama.cpp grammar, so the answer always parses. Options are scored
- * exactly by {@link OptionScorer}.
+ * exactly by {@link OptionScorer}. Waiting calls go to the slot whose KV cache holds most of their
+ * prompt ({@link SlotDispatcher}).
  *
  * <p>Sampling uses llama.cpp's defaults besides the request's settings (top-k 40, top-p 0.95,
- * min-p 0.05); temperature 0 is greedy. Token counts are those of the prompt and of the answer as
- * the model's tokenizer reads them.
+ * min-p 0.05); temperature 0 is greedy. Token counts: the prompt as the model's tokenizer reads
+ * it, of which those found in the slot's KV cache are cached; the answer as the engine generated it.
  */
 public final class LlamaLanguageModel implements LanguageModel {
     private final ModelSpec spec;
     private final Path file;
     private final LlamaSettings settings;
     private final LlamaModel model;
-    private final ThreadPoolExecutor pool;
+    private final SlotDispatcher slots;
+    /** Calls waiting per slot to choose from: enough to find a shared prefix, few enough to start late calls soon. */
+    static final int QUEUE_PER_SLOT = 8;
     private final Map<String, String> grammars = new ConcurrentHashMap<>();
     private OptionScorer scorer;
     private volatile boolean closed;
@@ -68,13 +69,7 @@ public final class LlamaLanguageModel implements LanguageModel {
         } finally {
             NativeRuntime.routeLog();
         }
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(settings.slots(), settings.slots(), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "llama-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
+        this.slots = new SlotDispatcher(settings.slots(), "llama");
     }
 
     @Override
@@ -87,9 +82,14 @@ public final class LlamaLanguageModel implements LanguageModel {
         return true;
     }
 
+    /**
+     * More calls than slots: the extra ones wait here, not in the scheduler, so that a free slot can
+     * take the waiting call whose prompt it has mostly cached ({@link SlotDispatcher}). Only
+     * {@code slots} are computed at once.
+     */
     @Override
     public int maxConcurrency() {
-        return settings.slots();
+        return settings.slots() * QUEUE_PER_SLOT;
     }
 
     public Path file() {
@@ -99,7 +99,15 @@ public final class LlamaLanguageModel implements LanguageModel {
     @Override
     public Completion complete(ChatRequest request) throws ModelException {
         if (closed) throw ModelException.finalError(0, "The embedded model " + spec + " is closed.");
-        Future<Completion> f = pool.submit(() -> generate(request));
+        String prompt = prompt(request.messages());
+        int[] tokens = model.encode(prompt);
+        if (tokens.length >= settings.contextPerSlot()) {
+            throw ModelException.finalError(400, "The prompt has " + tokens.length + " tokens, more than the " + settings.contextPerSlot()
+                    + " the embedded model " + spec + " is set up for; raise CAI4J_LLAMA_CONTEXT.");
+        }
+        CompletableFuture<Completion> f = request.options().isEmpty()
+                ? slots.submit(tokens, slot -> generate(request, prompt, tokens, slot))
+                : slots.submit(slot -> scorer().reuse(tokens), slot -> score(request, prompt));
         try {
             return f.get();
         } catch (InterruptedException e) {
@@ -116,30 +124,55 @@ public final class LlamaLanguageModel implements LanguageModel {
         }
     }
 
-    private Completion generate(ChatRequest request) {
-        String prompt = prompt(request.messages());
-        int inputTokens = model.encode(prompt).length;
-        if (inputTokens >= settings.contextPerSlot()) {
-            throw ModelException.finalError(400, "The prompt has " + inputTokens + " tokens, more than the " + settings.contextPerSlot()
-                    + " the embedded model " + spec + " is set up for; raise CAI4J_LLAMA_CONTEXT.");
-        }
+    /**
+     * Generates on one slot, pinned to it, so that the cache the prompt finds is the one this side
+     * recorded. Generated tokens are counted as the engine streams them, one event per token (the
+     * text cannot be tokenised again to count them: a model's own tokens seldom re-tokenise to the
+     * same number). Prompt tokens found in the slot's cache are reported as cached.
+     */
+    private Completion generate(ChatRequest request, String prompt, int[] tokens, SlotDispatcher.Slot slot) {
         InferenceParameters p = new InferenceParameters(prompt)
                 .setNPredict(request.maxTokens())
                 .setTemperature((float) request.temperature())
                 .setSeed(seed(request))
                 .setCachePrompt(true);
+        SlotPin.pin(p, slot.id());
         if (!request.stop().isEmpty()) p.setStopStrings(request.stop().toArray(String[]::new));
         if (!request.jsonSchema().isBlank()) p.setGrammar(grammar(request.jsonSchema()));
-        String text;
+        int cached = slot.reuse(tokens);
+        StringBuilder text = new StringBuilder();
+        int outputTokens = 0;
         try {
-            text = model.complete(p);
+            // one streamed event per generated token; the last event only says the answer ended
+            Iterator<LlamaOutput> it = model.generate(p).iterator();
+            while (it.hasNext()) {
+                LlamaOutput out = it.next();
+                text.append(out.text);
+                if (it.hasNext()) outputTokens++;
+            }
         } catch (RuntimeException e) {
+            slot.holds(new int[0]); // what the failed request left in the cache is unknown
             throw new ModelException(ModelException.Kind.FINAL, 0, "The embedded model " + spec + " failed: " + e.getMessage(), null, e);
         }
-        int outputTokens = text.isEmpty() ? 0 : model.encode(text).length;
+        slot.holds(tokens);
         String finish = outputTokens >= request.maxTokens() ? "length" : "stop";
-        Map<String, Double> options = request.options().isEmpty() ? Map.of() : scorer().probabilities(prompt, request.options());
-        return new Completion(text, finish, new Usage(inputTokens, outputTokens, 0), options);
+        return new Completion(text.toString(), finish, new Usage(tokens.length, outputTokens, cached), Map.of());
+    }
+
+    /**
+     * A request with options is only scored: its text is the most probable option. It is answered
+     * in the option scorer's context alone, so the prompt is read once (there, from its own prefix
+     * cache) instead of once for generating and again for scoring.
+     */
+    private Completion score(ChatRequest request, String prompt) {
+        OptionScorer.Scored s = scorer().score(prompt, request.options());
+        String best = s.probabilities().entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("");
+        return new Completion(best, "stop", new Usage(s.promptTokens(), 0, s.cachedTokens()), s.probabilities());
+    }
+
+    /** The tokens of a conversation's prompt, as the model reads them. */
+    int[] tokens(List<Message> messages) {
+        return model.encode(prompt(messages));
     }
 
     /** The conversation rendered by the chat template in the model file, ready for the assistant's turn. */
@@ -189,12 +222,7 @@ public final class LlamaLanguageModel implements LanguageModel {
             if (closed) return;
             closed = true;
         }
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(5, TimeUnit.MINUTES)) pool.shutdownNow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        slots.close();
         synchronized (this) {
             if (scorer != null) scorer.close();
         }

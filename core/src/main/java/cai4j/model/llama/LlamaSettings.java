@@ -18,14 +18,15 @@ public record LlamaSettings(int slots, int threads, int contextPerSlot) {
     }
 
     /**
-     * Defaults sized to the machine, each overridable: CAI4J_LLAMA_SLOTS (default 2: two sequences
-     * decoded in one batch make better use of memory bandwidth than one, on any core count),
+     * Defaults sized to the machine, each overridable: CAI4J_LLAMA_SLOTS (default one per four
+     * cores, 1 to 4: on 2 cores two slots generated no faster than one, and each slot's prompt
+     * cache is kept apart, so extra slots only split the cache),
      * CAI4J_LLAMA_THREADS (default: the available processors), CAI4J_LLAMA_CONTEXT (default 8192: a scenario repair request carries the constitution and a long broken answer).
      */
     public static LlamaSettings from(Map<String, String> env) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new LlamaSettings(
-                positive(env, "CAI4J_LLAMA_SLOTS", Math.max(2, Math.min(4, cores / 4))),
+                positive(env, "CAI4J_LLAMA_SLOTS", Math.max(1, Math.min(4, cores / 4))),
                 positive(env, "CAI4J_LLAMA_THREADS", cores),
                 positive(env, "CAI4J_LLAMA_CONTEXT", 8192));
     }

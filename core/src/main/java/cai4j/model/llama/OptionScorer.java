@@ -15,8 +15,20 @@ import java.util.Map;
  */
 interface OptionScorer extends AutoCloseable {
 
-    /** Probability of each option (in the given order) as the text that follows {@code prompt}. */
-    Map<String, Double> probabilities(String prompt, List<String> options);
+    /**
+     * Probabilities of options, and what reading the prompt cost.
+     *
+     * @param probabilities each option (in the given order) as the text that follows the prompt
+     * @param promptTokens  the prompt's tokens
+     * @param cachedTokens  those of them found in the scorer's KV cache, not read again
+     */
+    record Scored(Map<String, Double> probabilities, int promptTokens, int cachedTokens) {}
+
+    /** Scores each option as the text that follows {@code prompt}. */
+    Scored score(String prompt, List<String> options);
+
+    /** How many tokens of {@code prompt} the scorer's KV cache already holds. */
+    int reuse(int[] prompt);
 
     @Override
     void close();

@@ -83,6 +83,44 @@ class LlamaLanguageModelTest {
     }
 
     @Test
+    void countsAnAnswerCutAtItsCapAsExactlyTheCapInTokens() {
+        // random text re-tokenises to a different count; the engine's own count is the cap
+        Completion c = model.complete(ChatRequest.of(CHAT).withMaxTokens(9).withTemperature(1.0).withSeed(5));
+        assertThat(c.finishReason()).isEqualTo("length");
+        assertThat(c.usage().outputTokens()).isEqualTo(9);
+    }
+
+    @Test
+    void aPromptSharingAPrefixWithTheLastOneReadsOnlyItsNewTokens() {
+        String stable = "You follow the constitution. ".repeat(20);
+        ChatRequest first = ChatRequest.of(List.of(Message.system(stable), Message.user("First question " + System.nanoTime()))).withMaxTokens(2);
+        ChatRequest second = ChatRequest.of(List.of(Message.system(stable), Message.user("Second question"))).withMaxTokens(2);
+        model.complete(first);
+        Completion c = model.complete(second);
+        LlamaLanguageModel llama = (LlamaLanguageModel) model;
+        int shared = SlotDispatcher.commonPrefix(llama.tokens(first.messages()), llama.tokens(second.messages()));
+        assertThat(shared).isGreaterThan(400); // the system prompt, about 500 tokens
+        assertThat(c.usage().cachedTokens()).isEqualTo(shared);
+        // the same request again: everything but the last prompt token comes from the cache
+        assertThat(model.complete(second).usage().cachedTokens()).isEqualTo(c.usage().inputTokens() - 1);
+    }
+
+    @Test
+    void anOptionRequestIsScoredFromThePromptReadOnce() {
+        ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(8).withOptions(List.of(" A", " B"));
+        Completion first = model.complete(r);
+        Completion again = model.complete(r);
+        // equal up to float rounding: the second read decodes only the last prompt token
+        first.optionProbabilities().forEach((option, p) ->
+                assertThat(again.optionProbabilities().get(option)).isCloseTo(p, org.assertj.core.data.Percentage.withPercentage(0.01)));
+        // the text is the most probable option; nothing is generated
+        String best = first.optionProbabilities().entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        assertThat(first.text()).isEqualTo(best);
+        assertThat(first.usage().outputTokens()).isZero();
+        assertThat(again.usage().cachedTokens()).isEqualTo(again.usage().inputTokens() - 1);
+    }
+
+    @Test
     void sameSeedGivesTheSameTextAndOtherSeedsDiffer() {
         ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(24).withTemperature(1.0);
         String a = model.complete(r.withSeed(7)).text();

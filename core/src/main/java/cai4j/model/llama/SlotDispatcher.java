@@ -1,0 +1,178 @@
+package cai4j.model.llama;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+
+/**
+ * Hands waiting requests to llama.cpp's slots, one platform thread per slot, choosing for a slot
+ * that has just finished the waiting request whose prompt shares the longest prefix with what that
+ * slot's KV cache holds.
+ *
+ * <p>Why: llama.cpp keeps a slot's cache between requests and reads again only the part of a new
+ * prompt after the common prefix. Stages send their calls in no useful order (a virtual thread per
+ * item), so first-come order mixes prompts of different templates and the cache is thrown away on
+ * almost every call. Picking by prefix keeps calls of one template, and one constitution, together.
+ * Ties go to the request that waited longest, so no request starves behind a stream of better
+ * matches for longer than the queue is deep.
+ *
+ * <p>Each slot's thread is bound to its slot ({@link Slot#id()}), so the prompt cache a request
+ * finds is known here exactly, and the tokens it reuses are counted without asking the engine.
+ */
+final class SlotDispatcher implements AutoCloseable {
+
+    /** One llama.cpp slot as seen from here: the prompt tokens its KV cache holds after its last request. */
+    static final class Slot {
+        private final int id;
+        private int[] cached = new int[0];
+
+        Slot(int id) {
+            this.id = id;
+        }
+
+        int id() {
+            return id;
+        }
+
+        /**
+         * The tokens of {@code prompt} this slot will not read again: the common prefix with its
+         * cache, less one when that is the whole prompt (llama.cpp always decodes the last prompt
+         * token, to get the logits the first answer token is sampled from).
+         */
+        int reuse(int[] prompt) {
+            return Math.min(commonPrefix(cached, prompt), Math.max(0, prompt.length - 1));
+        }
+
+        void holds(int[] prompt) {
+            cached = prompt;
+        }
+    }
+
+    /** Work run on one slot's thread. */
+    interface Work<T> {
+        T run(Slot slot);
+    }
+
+    /**
+     * A waiting request and how much of its prompt a slot would find cached (in the slot's own
+     * cache, or in the option scorer's for a request that is only scored).
+     */
+    private record Job<T>(ToIntFunction<Slot> reuse, Work<T> work, CompletableFuture<T> result) {}
+
+    private final Slot[] slots;
+    private final List<Job<?>> waiting = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private boolean closed;
+
+    SlotDispatcher(int slots, String name) {
+        this.slots = new Slot[slots];
+        AtomicInteger n = new AtomicInteger();
+        for (int i = 0; i < slots; i++) {
+            Slot s = new Slot(i);
+            this.slots[i] = s;
+            Thread t = new Thread(() -> serve(s), name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    /** Queues work whose affinity to a slot is its cache's common prefix with {@code prompt}. */
+    <T> CompletableFuture<T> submit(int[] prompt, Work<T> work) {
+        return submit(slot -> slot.reuse(prompt), work);
+    }
+
+    /** Queues work whose affinity to a slot is measured by {@code reuse}. */
+    synchronized <T> CompletableFuture<T> submit(ToIntFunction<Slot> reuse, Work<T> work) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        if (closed) {
+            f.completeExceptionally(new IllegalStateException("the embedded model is closed"));
+            return f;
+        }
+        waiting.add(new Job<>(reuse, work, f));
+        notifyAll();
+        return f;
+    }
+
+    /** Waiting requests, for tests and progress. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
+    private void serve(Slot slot) {
+        while (true) {
+            Job<?> job;
+            synchronized (this) {
+                while (waiting.isEmpty() && !closed) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (waiting.isEmpty()) return;
+                job = pick(slot);
+            }
+            run(job, slot);
+        }
+    }
+
+    /** The waiting job that reuses the most of this slot's cache; the oldest among equals. */
+    private Job<?> pick(Slot slot) {
+        int best = 0;
+        int bestReuse = -1;
+        for (int i = 0; i < waiting.size(); i++) {
+            Job<?> j = waiting.get(i);
+            if (j.result().isCancelled()) {
+                waiting.remove(i--);
+                continue;
+            }
+            int r = j.reuse().applyAsInt(slot);
+            if (r > bestReuse) {
+                best = i;
+                bestReuse = r;
+            }
+        }
+        return waiting.remove(best);
+    }
+
+    private static <T> void run(Job<T> job, Slot slot) {
+        if (job.result().isDone()) return;
+        try {
+            job.result().complete(job.work().run(slot));
+        } catch (Throwable t) {
+            job.result().completeExceptionally(t);
+        }
+    }
+
+    static int commonPrefix(int[] a, int[] b) {
+        int n = Math.min(a.length, b.length);
+        int i = 0;
+        while (i < n && a[i] == b[i]) i++;
+        return i;
+    }
+
+    /** Finishes the requests already waiting, then stops the slot threads (waiting at most {@code millis} for them). */
+    void close(long millis) {
+        synchronized (this) {
+            closed = true;
+            notifyAll();
+        }
+        long end = System.currentTimeMillis() + millis;
+        for (Thread t : threads) {
+            try {
+                t.join(Math.max(1, end - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        close(5 * 60_000L);
+    }
+}
