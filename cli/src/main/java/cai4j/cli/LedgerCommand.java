@@ -3,6 +3,9 @@ package cai4j.cli;
 import cai4j.Json;
 import cai4j.ledger.Ledger;
 import cai4j.ledger.ModelStats;
+import cai4j.report.LedgerUsage;
+import cai4j.report.StageUsage;
+import cai4j.report.SummaryFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,11 +36,16 @@ final class LedgerCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON instead of a table.")
         boolean json;
 
+        @Option(names = "--stages", description = "Per stage (the prompt template that made the calls) and model instead of per model, "
+                + "with the prompt tokens read and those served from a prompt cache.")
+        boolean stages;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
+            if (stages) return stages();
             List<ModelStats> stats;
             try (Ledger ledger = Ledger.openExisting(run)) {
                 stats = ledger.stats();
@@ -61,6 +69,31 @@ final class LedgerCommand implements Runnable {
             }
             out.flush();
             return Main.OK;
+        }
+
+        private int stages() {
+            Path dir = run.getFileName() != null && run.getFileName().toString().endsWith(".db") ? run.toAbsolutePath().getParent() : run;
+            try (Ledger ignored = Ledger.openExisting(run)) {
+                // opened only to fail as `ledger stats` does on a run without a ledger
+            }
+            List<StageUsage> usage = LedgerUsage.read(dir);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(Json.pretty(usage));
+            } else {
+                out.printf(Locale.ROOT, "%-24s %-40s %7s %12s %12s %8s %12s %10s%n",
+                        "stage", "model", "calls", "prompt tok", "cached tok", "cached", "output tok", "call s");
+                for (StageUsage u : usage) stageRow(out, u);
+                if (usage.size() > 1) stageRow(out, SummaryFile.total(usage));
+                if (usage.isEmpty()) out.println("(no calls recorded)");
+            }
+            out.flush();
+            return Main.OK;
+        }
+
+        private static void stageRow(PrintWriter out, StageUsage u) {
+            out.printf(Locale.ROOT, "%-24s %-40s %7d %12d %12d %7.1f%% %12d %10.1f%n", u.stage(), u.model(), u.calls(), u.inputTokens(),
+                    u.cachedTokens(), u.inputTokens() == 0 ? 0.0 : 100.0 * u.cachedTokens() / u.inputTokens(), u.outputTokens(), u.callSeconds());
         }
 
         private static void row(PrintWriter out, ModelStats s) {

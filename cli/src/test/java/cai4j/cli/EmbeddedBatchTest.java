@@ -48,5 +48,16 @@ class EmbeddedBatchTest {
         assertThat(llama.get("answered").asInt()).isEqualTo(3);
         assertThat(llama.get("replays").asInt()).as("the rerun replayed every call").isEqualTo(3);
         assertThat(llama.get("costUsd").asDouble()).isZero();
+
+        // every prompt begins with the chat template's user turn, which the slot then has cached
+        StringWriter stages = new StringWriter();
+        Main.execute(new String[] {"ledger", "stats", dir.resolve("run").toString(), "--stages", "--json"}, new PrintWriter(stages, true), new PrintWriter(new StringWriter(), true));
+        JsonNode target = Json.MAPPER.readTree(stages.toString()).get(0);
+        assertThat(target.get("stage").asText()).isEqualTo("target");
+        assertThat(target.get("calls").asInt()).isEqualTo(3);
+        assertThat(target.get("cachedTokens").asLong()).isPositive().isLessThan(target.get("inputTokens").asLong());
+        StringWriter table = new StringWriter();
+        Main.execute(new String[] {"ledger", "stats", dir.resolve("run").toString(), "--stages"}, new PrintWriter(table, true), new PrintWriter(new StringWriter(), true));
+        assertThat(table.toString()).contains("cached tok").contains("target").contains("llama:" + model);
     }
 }

@@ -20,11 +20,11 @@ import org.sqlite.SQLiteConfig;
  * carries the version of the prompt template that built it; that version names the stage. The
  * ledger is opened read-only, so a report never changes the record of a run.
  */
-final class LedgerUsage {
+public final class LedgerUsage {
     private LedgerUsage() {}
 
-    /** Evaluation templates: their version is a bare hash, so the names are looked up. */
-    static List<StageUsage> read(Path runDir) {
+    /** Calls per stage and model of the run in {@code runDir}, in the order the stages began; empty without a ledger. */
+    public static List<StageUsage> read(Path runDir) {
         Path file = runDir.resolve("ledger.db");
         if (!Files.isRegularFile(file)) return List.of();
         SQLiteConfig config = new SQLiteConfig();

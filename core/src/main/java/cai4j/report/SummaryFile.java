@@ -162,7 +162,8 @@ public final class SummaryFile {
         return bins;
     }
 
-    static StageUsage total(List<StageUsage> usage) {
+    /** All stages and models added up, as summary.json's usage.total. */
+    public static StageUsage total(List<StageUsage> usage) {
         long calls = 0, failed = 0, in = 0, out = 0, cached = 0;
         double cost = 0, seconds = 0;
         for (StageUsage u : usage) {

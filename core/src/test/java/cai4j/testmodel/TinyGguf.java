@@ -171,7 +171,7 @@ public final class TinyGguf {
 
     // GGUF value types
     private static final int UINT32 = 4, INT32 = 5, FLOAT32 = 6, BOOL = 7, STRING = 8, ARRAY = 9;
-    private static final int ALIGN = 32;
+    static final int ALIGN = 32;
 
     private static byte[] encode(Map<String, Object> kv, Map<String, Tensor> tensors) {
         Buf buf = new Buf();
@@ -202,7 +202,7 @@ public final class TinyGguf {
     }
 
     @SuppressWarnings("unchecked")
-    private static void value(Buf buf, Object v) {
+    static void value(Buf buf, Object v) {
         switch (v) {
             case String s -> { buf.u32(STRING); buf.str(s); }
             case U32 u -> { buf.u32(UINT32); buf.u32((int) u.value()); }
@@ -220,11 +220,11 @@ public final class TinyGguf {
         }
     }
 
-    private static long align(long n) {
+    static long align(long n) {
         return (n + ALIGN - 1) / ALIGN * ALIGN;
     }
 
-    private static final class Buf {
+    static final class Buf {
         private ByteBuffer bb = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
 
         private void room(int n) {

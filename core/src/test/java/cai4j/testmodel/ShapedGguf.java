@@ -1,0 +1,175 @@
+package cai4j.testmodel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a random-weight Llama-architecture model of any shape in GGUF format, its matrices in
+ * Q4_0, streamed to disk: with {@link Shape#DEFAULT_MODEL} it has the shape of the embedded default
+ * model (1.5B parameters), so benchmarks measure the arithmetic of a real run without downloading
+ * anything. The text it writes is noise; the cost of reading prompts and generating is the real one.
+ *
+ * <p>The vocabulary is the tiny model's (bytes, merges, ChatML control tokens) padded with filler
+ * tokens to the shape's size. The filler tokens are of type 1 (normal): with type 5 (unused)
+ * llama.cpp never emits them and random weights then put most probability on tokens it drops, so
+ * answers come back empty. Q4_0 blocks are 32 weights: an f16 scale and 16 bytes of 4-bit values.
+ */
+public final class ShapedGguf {
+
+    /** The dimensions of a model. */
+    public record Shape(int blocks, int embedding, int heads, int kvHeads, int feedForward, int vocabulary) {
+        /** Qwen2.5-1.5B-Instruct's shape: 28 blocks, 1536 wide, 12 heads (2 for keys and values), FFN 8960, 151,936 tokens. */
+        public static final Shape DEFAULT_MODEL = new Shape(28, 1536, 12, 2, 8960, 151_936);
+    }
+
+    private static final int Q4_0 = 2, F32 = 0, BLOCK = 32, BLOCK_BYTES = 18;
+
+    private ShapedGguf() {}
+
+    public static Path write(Path file, Shape shape, long seed) {
+        List<String> tokens = new ArrayList<>(TinyGguf.vocabulary());
+        List<String> control = new ArrayList<>(tokens.subList(tokens.size() - 3, tokens.size()));
+        tokens.removeAll(control);
+        for (int i = 0; tokens.size() < shape.vocabulary() - control.size(); i++) tokens.add("Ġw" + Integer.toString(i, 36));
+        tokens.addAll(control);
+        int[] types = new int[tokens.size()];
+        for (int i = 0; i < types.length; i++) types[i] = tokens.get(i).startsWith("<|") ? 3 : 1;
+        int headDim = shape.embedding() / shape.heads();
+
+        Map<String, Object> kv = new LinkedHashMap<>();
+        kv.put("general.architecture", "llama");
+        kv.put("general.name", "cai4j random llama " + shape);
+        kv.put("general.alignment", new TinyGguf.U32(TinyGguf.ALIGN));
+        kv.put("llama.context_length", new TinyGguf.U32(32768));
+        kv.put("llama.embedding_length", new TinyGguf.U32(shape.embedding()));
+        kv.put("llama.block_count", new TinyGguf.U32(shape.blocks()));
+        kv.put("llama.feed_forward_length", new TinyGguf.U32(shape.feedForward()));
+        kv.put("llama.attention.head_count", new TinyGguf.U32(shape.heads()));
+        kv.put("llama.attention.head_count_kv", new TinyGguf.U32(shape.kvHeads()));
+        kv.put("llama.rope.dimension_count", new TinyGguf.U32(headDim));
+        kv.put("llama.rope.freq_base", 1_000_000f);
+        kv.put("llama.attention.layer_norm_rms_epsilon", 1e-6f);
+        kv.put("llama.vocab_size", new TinyGguf.U32(tokens.size()));
+        kv.put("tokenizer.ggml.model", "gpt2");
+        kv.put("tokenizer.ggml.pre", "default");
+        kv.put("tokenizer.ggml.tokens", tokens);
+        kv.put("tokenizer.ggml.token_type", types);
+        kv.put("tokenizer.ggml.merges", TinyGguf.MERGES);
+        kv.put("tokenizer.ggml.bos_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
+        kv.put("tokenizer.ggml.eos_token_id", new TinyGguf.U32(tokens.indexOf("<|im_end|>")));
+        kv.put("tokenizer.ggml.padding_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
+        kv.put("tokenizer.ggml.add_bos_token", false);
+        kv.put("tokenizer.chat_template", TinyGguf.CHAT_TEMPLATE);
+
+        int e = shape.embedding(), kvWidth = shape.kvHeads() * headDim, ff = shape.feedForward();
+        Map<String, long[]> tensors = new LinkedHashMap<>();
+        tensors.put("token_embd.weight", new long[] {e, tokens.size()});
+        for (int b = 0; b < shape.blocks(); b++) {
+            String p = "blk." + b + ".";
+            tensors.put(p + "attn_norm.weight", new long[] {e});
+            tensors.put(p + "attn_q.weight", new long[] {e, e});
+            tensors.put(p + "attn_k.weight", new long[] {e, kvWidth});
+            tensors.put(p + "attn_v.weight", new long[] {e, kvWidth});
+            tensors.put(p + "attn_output.weight", new long[] {e, e});
+            tensors.put(p + "ffn_norm.weight", new long[] {e});
+            tensors.put(p + "ffn_gate.weight", new long[] {e, ff});
+            tensors.put(p + "ffn_up.weight", new long[] {e, ff});
+            tensors.put(p + "ffn_down.weight", new long[] {ff, e});
+        }
+        tensors.put("output_norm.weight", new long[] {e});
+        tensors.put("output.weight", new long[] {e, tokens.size()});
+
+        TinyGguf.Buf header = new TinyGguf.Buf();
+        header.u32(0x46554747); // "GGUF"
+        header.u32(3);
+        header.u64(tensors.size());
+        header.u64(kv.size());
+        kv.forEach((k, v) -> {
+            header.str(k);
+            TinyGguf.value(header, v);
+        });
+        long offset = 0;
+        for (var t : tensors.entrySet()) {
+            header.str(t.getKey());
+            header.u32(t.getValue().length);
+            for (long d : t.getValue()) header.u64(d);
+            boolean vector = t.getValue().length == 1;
+            header.u32(vector ? F32 : Q4_0);
+            header.u64(offset);
+            offset = TinyGguf.align(offset + bytes(t.getValue()));
+        }
+        header.pad();
+
+        SplittableRandom rnd = new SplittableRandom(seed);
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+                write(out, ByteBuffer.wrap(header.bytes()));
+                long written = 0;
+                for (long[] dims : tensors.values()) {
+                    long n = bytes(dims);
+                    if (dims.length == 1) writeOnes(out, dims[0]);
+                    else writeQ4(out, dims, rnd);
+                    long padded = TinyGguf.align(n);
+                    if (padded > n) write(out, ByteBuffer.allocate((int) (padded - n)));
+                    written += padded;
+                }
+                assert written == offset;
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+        return file;
+    }
+
+    private static long bytes(long[] dims) {
+        if (dims.length == 1) return 4L * dims[0];
+        return dims[0] / BLOCK * BLOCK_BYTES * dims[1];
+    }
+
+    private static void writeOnes(FileChannel out, long n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate((int) (4 * n)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) b.putFloat(1f);
+        write(out, b.flip());
+    }
+
+    /** Rows of random 4-bit weights whose scale keeps activations of order one (weights about 1/sqrt(fan-in)). */
+    private static void writeQ4(FileChannel out, long[] dims, SplittableRandom rnd) throws IOException {
+        // a uniform 4-bit value less 8 has a standard deviation of about 4.6
+        short scale = Float.floatToFloat16((float) (1.0 / (4.6 * Math.sqrt(dims[0]))));
+        long blocks = dims[0] / BLOCK * dims[1];
+        ByteBuffer b = ByteBuffer.allocate(BLOCK_BYTES * 4096).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < blocks; i++) {
+            b.putShort(scale);
+            b.putLong(rnd.nextLong());
+            b.putLong(rnd.nextLong());
+            if (!b.hasRemaining()) {
+                write(out, b.flip());
+                b.clear();
+            }
+        }
+        if (b.position() > 0) write(out, b.flip());
+    }
+
+    private static void write(FileChannel out, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) out.write(b);
+    }
+
+    /** Writes the default model's shape: {@code java ShapedGguf FILE}. */
+    public static void main(String[] args) {
+        Path file = Path.of(args.length > 0 ? args[0] : "random-1.5b-q4_0.gguf");
+        write(file, Shape.DEFAULT_MODEL, 42);
+        System.out.println(file);
+    }
+}

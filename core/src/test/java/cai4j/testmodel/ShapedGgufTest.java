@@ -1,0 +1,43 @@
+package cai4j.testmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import cai4j.model.ChatRequest;
+import cai4j.model.Completion;
+import cai4j.model.LanguageModel;
+import cai4j.model.Message;
+import cai4j.model.ModelSpec;
+import cai4j.model.llama.LlamaProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShapedGgufTest {
+    static final ShapedGguf.Shape SMALL = new ShapedGguf.Shape(2, 64, 4, 2, 128, 2000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writesAQ4ModelOfTheGivenShapeThatLlamaCppLoadsAndRuns() throws Exception {
+        Path file = ShapedGguf.write(dir.resolve("shaped.gguf"), SMALL, 1);
+        // Q4_0 matrices: 18 bytes per 32 weights; both 64 x 2000 vocabulary matrices dominate the file
+        assertThat(Files.size(file)).isBetween(2L * 64 / 32 * 18 * 2000, 4L * 64 / 32 * 18 * 2000 + 200_000);
+        try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file), Map.of("CAI4J_HOME", dir.resolve("home").toString()))) {
+            Completion c = m.complete(ChatRequest.of(List.of(Message.user("Say something."))).withMaxTokens(10).withTemperature(1.0).withSeed(3));
+            // the filler tokens are normal tokens: the model writes text, not an empty answer
+            assertThat(c.text()).isNotEmpty();
+            assertThat(c.usage().outputTokens()).isPositive().isLessThanOrEqualTo(10);
+        }
+    }
+
+    @Test
+    void theSameSeedWritesTheSameBytes() throws Exception {
+        Path a = ShapedGguf.write(dir.resolve("a.gguf"), SMALL, 7);
+        Path b = ShapedGguf.write(dir.resolve("b.gguf"), SMALL, 7);
+        assertThat(Files.mismatch(a, b)).isEqualTo(-1L);
+    }
+}
