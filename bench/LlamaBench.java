@@ -4,6 +4,7 @@ import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import cai4j.model.ModelSpec;
 import cai4j.model.llama.LlamaProvider;
+import cai4j.model.llama.LlamaSettings;
 import cai4j.testmodel.TinyGguf;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,8 @@ import java.util.concurrent.Future;
 
 /**
  * Throughput of the embedded model through the provider API (chat template, slots, pool):
- * prompt processing and generation in tokens per second, option scoring in ms per call, and
- * generation with two requests at once. Without an argument it measures the tiny random test
+ * prompt processing and generation in tokens per second, option scoring in ms per call (on a new
+ * prompt, and on a prompt just read), and generation with more requests than slots. Without an argument it measures the tiny random test
  * model; with a GGUF path it measures that model.
  */
 public class LlamaBench {
@@ -49,13 +50,20 @@ public class LlamaBench {
                 genTokens += c.usage().outputTokens();
             }
 
-            long optNanos = 0;
+            // option scoring: a fresh prompt is read once (no generation beside it); then the same
+            // prompt again, as AB/BA votes and retries ask it, costs the scoring alone
+            long freshNanos = 0, cachedNanos = 0, freshTokens = 0, cachedTokens = 0;
             for (int i = 0; i < rounds; i++) {
-                var r = ChatRequest.of(List.of(Message.user("Round " + i + ": which answer is better, A or B?"))).withMaxTokens(1)
-                        .withOptions(List.of(" A", " B"));
+                var r = ChatRequest.of(List.of(Message.user("Round " + i + " " + System.nanoTime() + ": " + filler
+                        + " Which answer is better, A or B?"))).withMaxTokens(1).withOptions(List.of(" A", " B"));
                 long t = System.nanoTime();
-                m.complete(r);
-                optNanos += System.nanoTime() - t;
+                Completion fresh = m.complete(r);
+                freshNanos += System.nanoTime() - t;
+                freshTokens += fresh.usage().inputTokens() - fresh.usage().cachedTokens();
+                t = System.nanoTime();
+                Completion again = m.complete(r.withOptions(List.of(" B", " A")));
+                cachedNanos += System.nanoTime() - t;
+                cachedTokens += again.usage().cachedTokens();
             }
 
             long parTokens = 0;
@@ -71,12 +79,16 @@ public class LlamaBench {
             }
             long parNanos = System.nanoTime() - t0;
 
+            int slots = LlamaSettings.from(System.getenv()).slots();
             System.out.printf(Locale.ROOT, "model %s (%.1f MiB), %d slots, %d cores%n", file.getFileName(), Files.size(file) / 1048576.0,
-                    m.maxConcurrency(), Runtime.getRuntime().availableProcessors());
+                    slots, Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
             System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
-            System.out.printf(Locale.ROOT, "generation, %d at once %6.0f tokens/s  (%d tokens)%n", m.maxConcurrency(), parTokens / (parNanos / 1e9), parTokens);
-            System.out.printf(Locale.ROOT, "option scoring      %8.1f ms/call (2 options, prompt re-read each call)%n", optNanos / 1e6 / rounds);
+            System.out.printf(Locale.ROOT, "generation, %d calls on %d slot(s) %6.0f tokens/s  (%d tokens)%n", 2 * rounds, slots, parTokens / (parNanos / 1e9), parTokens);
+            System.out.printf(Locale.ROOT, "option scoring, new prompt     %8.1f ms/call (2 options, %d prompt tokens read per call, once)%n",
+                    freshNanos / 1e6 / rounds, freshTokens / rounds);
+            System.out.printf(Locale.ROOT, "option scoring, prompt cached  %8.1f ms/call (%d of its tokens served from the cache)%n",
+                    cachedNanos / 1e6 / rounds, cachedTokens / rounds);
         }
         System.exit(0); // llama.cpp leaves a native thread attached to the JVM
     }

@@ -4,7 +4,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+eval "$(sed -n '/^java_major()/,/^}/p' ./cai4j)" # the launcher's own JDK search
+JAVA="$(find_java)" || { echo "no JDK 22 or newer found; set JAVA_HOME" >&2; exit 2; }
+export JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
 ./mvnw -q -B -pl core -DskipTests test-compile >&2
 CP_FILE="$(mktemp)"
 ./mvnw -q -B -pl core dependency:build-classpath -Dmdep.outputFile="$CP_FILE" >&2

@@ -3,7 +3,9 @@
 # Usage: bench/run.sh [rate|headers|overhead|memory|all] [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+eval "$(sed -n '/^java_major()/,/^}/p' ./cai4j)" # the launcher's own JDK search
+JAVA="$(find_java)" || { echo "no JDK 22 or newer found; set JAVA_HOME" >&2; exit 2; }
+export JAVA_HOME="$(dirname "$(dirname "$JAVA")")"
 [ -n "${BENCH_NO_BUILD:-}" ] || ./mvnw -q -B -pl cli -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >&2
 CP="cli/target/classes:core/target/classes:core/target/test-classes:$(cat cli/target/bench-classpath.txt)"
 exec "$JAVA_HOME/bin/java" -Xmx256m -XX:+UseSerialGC ${JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -cp "$CP" bench/RoadBench.java "$@"

@@ -97,7 +97,7 @@ final class EvalsCommand implements Runnable {
             PrintWriter err = spec.commandLine().getErr();
             if (holdOut < 0 || holdOut >= 1) throw new InputError("--hold-out must be at least 0 and below 1, not " + holdOut + ".");
             Constitution c = Compiler.compile(constitution);
-            var settings = new ScenarioGenerator.Settings(perClause, ScenarioKind.list(kinds), seed, 0.8, 2048);
+            var settings = new ScenarioGenerator.Settings(perClause, ScenarioKind.list(kinds), seed, 0.8, ScenarioGenerator.Settings.maxTokensFor(perClause));
             var options = new Evals.GenerateOptions(ClauseSelection.of(clauses, sample, seed), settings, !noFilter, Dedupe.DEFAULT_THRESHOLD);
             cai4j.run.Roles roles = Models.roles(null, judge, generator);
             try (Road road = Models.road(run, roadOptions)) {

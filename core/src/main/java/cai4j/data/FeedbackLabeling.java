@@ -266,8 +266,10 @@ public final class FeedbackLabeling {
         if (settings.mode() == Mode.CHAIN_OF_THOUGHT) return new Votes(chainOfThought(prompt, order, asked, x, y), false);
         List<PreferenceRecord.Vote> out = new ArrayList<>();
         boolean massDropped = false;
-        for (Drawn d : asked) {
-            for (String o : List.of("AB", "BA")) {
+        // one order for every principle, then the other: consecutive questions differ only in their
+        // last lines (the principle), so a model's prompt cache serves the rest
+        for (String o : List.of("AB", "BA")) {
+            for (Drawn d : asked) {
                 boolean ab = o.equals("AB");
                 Completion c = tally.count(judge.complete(request(CHOICE, prompt, order, d.principle(), ab ? x : y, ab ? y : x)
                         .withMaxTokens(8).withOptions(OPTIONS)));
@@ -286,13 +288,21 @@ public final class FeedbackLabeling {
                 tally.reject("votes without usable option probabilities: " + why);
             }
         }
-        return new Votes(out, massDropped);
+        return new Votes(byPrinciple(out, asked), massDropped);
+    }
+
+    /** Votes listed principle by principle, AB before BA, whatever order they were asked in. */
+    private static List<PreferenceRecord.Vote> byPrinciple(List<PreferenceRecord.Vote> votes, List<Drawn> asked) {
+        List<String> ids = asked.stream().map(d -> d.principle().id()).toList();
+        List<PreferenceRecord.Vote> out = new ArrayList<>(votes);
+        out.sort(java.util.Comparator.comparingInt((PreferenceRecord.Vote v) -> ids.indexOf(v.principle())).thenComparing(PreferenceRecord.Vote::order));
+        return out;
     }
 
     private List<PreferenceRecord.Vote> chainOfThought(Prompt prompt, String order, List<Drawn> asked, String x, String y) {
         List<PreferenceRecord.Vote> out = new ArrayList<>();
-        for (Drawn d : asked) {
-            for (String o : List.of("AB", "BA")) {
+        for (String o : List.of("AB", "BA")) {
+            for (Drawn d : asked) {
                 boolean ab = o.equals("AB");
                 Completion c = tally.count(judge.complete(request(CHAIN_OF_THOUGHT, prompt, order, d.principle(), ab ? x : y, ab ? y : x)
                         .withMaxTokens(settings.maxTokens()).withJsonSchema(VERDICT_SCHEMA)));
@@ -305,7 +315,7 @@ public final class FeedbackLabeling {
                 out.add(new PreferenceRecord.Vote(d.principle().id(), d.ref().tier(), d.ref().rank(), o, p, METHOD_CHAIN, null, v.get().reasoning()));
             }
         }
-        return out;
+        return byPrinciple(out, asked);
     }
 
     /** One question, with {@code a} as option A: the responses and the conversation between the delimiters, escaped. */
@@ -314,7 +324,10 @@ public final class FeedbackLabeling {
         String ea = Untrusted.escape(a), eb = Untrusted.escape(b);
         List<String> examples = settings.fewShot().texts();
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("nonce", Untrusted.nonce(conversation, ea, eb, String.join("\n", examples)));
+        // the same nonce in both orders (it still covers everything between the markers), so that the
+        // AB and BA questions of a pair share their prompt up to the first option and a model's prompt cache serves it
+        String first = ea.compareTo(eb) <= 0 ? ea : eb, second = first == ea ? eb : ea;
+        values.put("nonce", Untrusted.nonce(conversation, first, second, String.join("\n", examples)));
         values.put("order", order.isEmpty() ? "" : order + "\n");
         values.put("examples", examples(examples));
         values.put("conversation", conversation);

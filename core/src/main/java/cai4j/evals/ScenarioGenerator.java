@@ -37,7 +37,17 @@ public final class ScenarioGenerator {
         }
 
         public static Settings defaults() {
-            return new Settings(3, List.of(ScenarioKind.values()), 0, 0.8, 2048);
+            return new Settings(3, List.of(ScenarioKind.values()), 0, 0.8, maxTokensFor(3));
+        }
+
+        /**
+         * The answer limit for {@code perClause} scenarios a call: about 300 tokens each (a message,
+         * what adherence and a violation look like, in JSON) and 200 to spare. A tighter limit than
+         * a fixed 2048 matters on the embedded model, where every token is paid in seconds and a
+         * model that loses its way writes to the limit.
+         */
+        public static int maxTokensFor(int perClause) {
+            return 300 * perClause + 200;
         }
     }
 

@@ -16,7 +16,7 @@ final class ScenariosStage implements Stage {
     public void run(RunContext run) {
         RunRequest r = run.request();
         Budget b = r.budget();
-        var settings = new ScenarioGenerator.Settings(b.perClause, r.kinds(), r.seed(), 0.8, 2048);
+        var settings = new ScenarioGenerator.Settings(b.perClause, r.kinds(), r.seed(), 0.8, ScenarioGenerator.Settings.maxTokensFor(b.perClause));
         Evals.GenerateReport generated = Evals.generate(r.dir(), run.constitution(), run.model(Role.GENERATOR), run.model(Role.JUDGE),
                 new Evals.GenerateOptions(r.selection(), settings, true, Dedupe.DEFAULT_THRESHOLD), run.progress());
         if (generated.kept() == 0) throw new InputError("No scenario survived generation; see " + r.dir().resolve("evals/rejected.jsonl") + ".");

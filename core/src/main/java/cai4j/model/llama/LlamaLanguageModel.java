@@ -192,7 +192,7 @@ public final class LlamaLanguageModel implements LanguageModel {
     private String grammar(String schema) {
         return grammars.computeIfAbsent(schema, s -> {
             try {
-                return LlamaModel.jsonSchemaToGrammar(s);
+                return LlamaModel.jsonSchemaToGrammar(SchemaCaps.apply(s));
             } catch (RuntimeException e) {
                 throw new ModelException(ModelException.Kind.FINAL, 400,
                         "llama.cpp cannot turn the request's JSON schema into a grammar: " + e.getMessage(), null, e);

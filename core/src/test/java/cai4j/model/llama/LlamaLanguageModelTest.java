@@ -121,6 +121,17 @@ class LlamaLanguageModelTest {
     }
 
     @Test
+    void aFreeStringInASchemaEndsAtTheEmbeddedCapSoALongAnswerStillParses() throws Exception {
+        String schema = """
+                {"type":"object","properties":{"reasoning":{"type":"string"},"ok":{"type":"boolean"}},
+                 "required":["reasoning","ok"],"additionalProperties":false}""";
+        Completion c = model.complete(ChatRequest.of(CHAT).withJsonSchema(schema).withTemperature(1.0).withSeed(4).withMaxTokens(1500));
+        JsonNode json = Json.MAPPER.readTree(c.text());
+        assertThat(json.get("reasoning").asText().length()).isLessThanOrEqualTo(SchemaCaps.STRING_CHARS);
+        assertThat(json.get("ok").isBoolean()).isTrue();
+    }
+
+    @Test
     void sameSeedGivesTheSameTextAndOtherSeedsDiffer() {
         ChatRequest r = ChatRequest.of(CHAT).withMaxTokens(24).withTemperature(1.0);
         String a = model.complete(r.withSeed(7)).text();
