@@ -78,6 +78,7 @@ final class Models {
         return (stage, done, total) -> {
             if (done == 0) {
                 road.progress().plan(total);
+                road.progress().stage(stage);
                 err.println(stage + ": " + total + (total == 1 ? " item" : " items"));
             } else if (done == total) {
                 err.println(stage + ": done");

@@ -42,9 +42,19 @@ public final class ReportPage {
 
     /** The page for a report, each long text cut to {@code maxChars} characters (0: never cut). */
     public static String render(RunReport report, int maxChars) {
+        return render(report, maxChars, "");
+    }
+
+    /**
+     * The page of a run that is not finished: what is done so far, under a notice that says so.
+     *
+     * @param partial what is still missing, one sentence (empty: the page of a finished run)
+     */
+    public static String render(RunReport report, int maxChars, String partial) {
         RunReport shown = maxChars > 0 ? shorten(report, maxChars) : report;
         ObjectNode data = Json.MAPPER.createObjectNode();
         data.put("version", version());
+        if (!partial.isEmpty()) data.put("partial", partial);
         data.put("generated", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)));
         data.set("report", Json.MAPPER.valueToTree(shown));
         data.set("figures", SummaryFile.figures(report));
@@ -65,6 +75,15 @@ public final class ReportPage {
         }
         m.appendTail(sb);
         return sb.toString();
+    }
+
+    /** The renderer a run writes its pages with: the whole page, or one marked partial while the run goes on. */
+    static cai4j.run.PageRenderer renderer() {
+        return new cai4j.run.PageRenderer() {
+            @Override public String html(RunReport report) { return render(report, DEFAULT_MAX_CHARS); }
+
+            @Override public String partial(RunReport report, String missing) { return render(report, DEFAULT_MAX_CHARS, missing); }
+        };
     }
 
     /**

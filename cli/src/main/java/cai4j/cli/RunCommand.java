@@ -92,7 +92,7 @@ final class RunCommand implements Callable<Integer> {
             return Main.OK;
         }
         roles.selfJudgingNote().ifPresent(err::println);
-        Optional<RunReport> report = pipeline.run(roadOptions.config(), console(out, err), r -> ReportPage.render(r, ReportPage.DEFAULT_MAX_CHARS));
+        Optional<RunReport> report = pipeline.run(roadOptions.config(), console(out, err), ReportPage.renderer());
         return failUnder.verdict(report.orElseThrow().evals(), out, err);
     }
 

@@ -152,6 +152,12 @@
     banner.appendChild(document.createTextNode('Self-judging: the judge of these figures is not independent, so read them with care.'));
     P.selfJudging.forEach(function (x) { banner.appendChild(el('p', null, x)); });
   }
+  if (D.partial) {
+    var part = document.getElementById('partial');
+    part.hidden = false;
+    part.appendChild(el('b', null, 'Partial report. '));
+    part.appendChild(document.createTextNode(D.partial));
+  }
   if (R.problems.length) {
     var pr = document.getElementById('problems');
     pr.hidden = false;

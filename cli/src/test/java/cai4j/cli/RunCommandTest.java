@@ -117,6 +117,10 @@ class RunCommandTest {
             String page = Files.readString(run.resolve("report.html"));
             assertThat(page.contains("report-data") && page.contains("safe.")).as("the report page carries the run's figures").isTrue();
             assertThat(page).contains("\"agreements\":[{\"set\":\"model-spec\"");
+            // a page marked partial was written once the evaluation was done; the finished run's page is whole
+            assertThat(r.err()).contains("partial report " + run.resolve("report.html"));
+            assertThat(page).doesNotContain("\"partial\":");
+            assertThat(ReportPage.render(cai4j.report.RunLoader.load(run), 0, "Still going.")).contains("\"partial\":\"Still going.\"");
             assertThat(r.out()).contains("report " + run.resolve("report.html"));
             JsonNode manifest = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
             assertThat(manifest.get("stage").asText()).isEqualTo("done");

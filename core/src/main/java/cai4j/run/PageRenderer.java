@@ -6,4 +6,9 @@ import cai4j.report.RunReport;
 @FunctionalInterface
 public interface PageRenderer {
     String html(RunReport report);
+
+    /** The page of a run not finished yet, under a notice naming what is still missing; by default the plain page. */
+    default String partial(RunReport report, String missing) {
+        return html(report);
+    }
 }

@@ -1,9 +1,11 @@
 package cai4j.run;
 
+import cai4j.Json;
 import cai4j.RunLock;
 import cai4j.constitution.Compiler;
 import cai4j.constitution.Constitution;
 import cai4j.evals.EvalFiles;
+import cai4j.report.RunLoader;
 import cai4j.report.RunReport;
 import cai4j.road.RoadConfig;
 import java.time.Clock;
@@ -65,6 +67,16 @@ public final class Pipeline {
         return run(config, console, page, Clock.systemUTC());
     }
 
+    private void writePartial(RunContext context, Console console, List<Stage> rest) {
+        String missing = "The evaluation is finished; still to come: " + String.join(", ", rest.stream().map(Stage::name).toList()) + ".";
+        try {
+            Json.writeAtomically(context.dir().report(), context.page().partial(RunLoader.load(request.dir()), missing));
+            console.note("partial report " + context.dir().report());
+        } catch (RuntimeException e) {
+            // nothing is lost: the report stage writes the whole page
+        }
+    }
+
     Optional<RunReport> run(RoadConfig config, Console console, PageRenderer page, Clock clock) {
         RunDirectory dir = new RunDirectory(request.dir());
         try (var lock = RunLock.acquire(request.dir()); var context = new RunContext(request, constitution, roles, config, console, page)) {
@@ -89,6 +101,9 @@ public final class Pipeline {
                 manifest = manifest.at(stage.name());
                 manifest.write(dir);
                 stage.run(context);
+                // the evaluation's figures are final once it is graded: a page marked partial shows
+                // them while the training data, often the longer part, is still being made
+                if (stage instanceof TargetAndJudgeStage && i + 1 < stages.size()) writePartial(context, console, stages.subList(i + 1, stages.size()));
             }
             context.closeRoad();
             manifest.done(clock.instant()).write(dir);

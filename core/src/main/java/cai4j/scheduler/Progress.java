@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Live counts of one run on the road, shared by every model of the run, and the plain progress
- * line printed from them on stderr: done/total, rate, ETA, tokens, cost, retries, errors.
+ * line printed from them on stderr: the stage, done/total and calls left, rate, ETA, tokens (and
+ * those served from a prompt cache), cost, retries, errors.
  */
 public final class Progress {
     private final long startNanos = System.nanoTime();
@@ -21,6 +22,7 @@ public final class Progress {
     final LongAdder outputTokens = new LongAdder();
     final LongAdder cachedTokens = new LongAdder();
     final DoubleAdder cost = new DoubleAdder();
+    private volatile String stage = "";
 
     /** A snapshot of the counts. */
     public record Snapshot(long total, long done, long fresh, long replayed, long failed, long retries,
@@ -30,6 +32,9 @@ public final class Progress {
 
     /** Tells the display how many calls the run plans (0 when unknown); adds to what was planned. */
     public void plan(long calls) { total.addAndGet(calls); }
+
+    /** Names the stage now running, shown at the head of the line. */
+    public void stage(String name) { stage = name; }
 
     public void replay() { replayed.increment(); }
 
@@ -63,15 +68,18 @@ public final class Progress {
     private String line(boolean finished) {
         Snapshot s = snapshot();
         StringBuilder b = new StringBuilder();
+        if (!finished && !stage.isEmpty()) b.append(stage).append(": ");
         b.append(s.done());
         boolean ahead = !finished && s.total() > s.done();
         if (ahead) b.append('/').append(s.total());
         b.append(s.done() == 1 && !ahead ? " call" : " calls");
+        if (ahead) b.append(" (").append(s.total() - s.done()).append(" left)");
         double rate = s.seconds() > 0 ? s.done() / s.seconds() : 0;
         b.append(String.format(Locale.ROOT, ", %.1f/s", rate));
-        if (ahead && rate > 0) b.append(", ETA ").append(eta((s.total() - s.done()) / rate));
-        b.append(String.format(Locale.ROOT, ", %d replayed, %d tokens in, %d out, $%.4f, %d retries, %d errors",
-                s.replayed(), s.inputTokens(), s.outputTokens(), s.costUsd(), s.retries(), s.failed()));
+        // measured on the calls made: replays take no time, so they would make the estimate too short
+        if (ahead && s.fresh() > 0) b.append(", ETA ").append(eta((s.total() - s.done()) * s.seconds() / s.fresh()));
+        b.append(String.format(Locale.ROOT, ", %d replayed, %d tokens in (%d cached), %d out, $%.4f, %d retries, %d errors",
+                s.replayed(), s.inputTokens(), s.cachedTokens(), s.outputTokens(), s.costUsd(), s.retries(), s.failed()));
         return b.toString();
     }
 

@@ -23,6 +23,17 @@ class ProgressTest {
     }
 
     @Test
+    void theLineNamesTheStageAndTheCallsLeftWithAnEtaFromTheCallsMade() {
+        Progress p = new Progress();
+        p.plan(10);
+        for (int i = 0; i < 5; i++) p.replay();
+        assertThat(p.line()).as("replays say nothing about how long a call takes").doesNotContain("ETA");
+        p.stage("judge verdicts");
+        p.complete(new Usage(100, 5, 60), 0);
+        assertThat(p.line()).startsWith("judge verdicts: 6/10 calls (4 left)").contains("ETA").contains("100 tokens in (60 cached)");
+    }
+
+    @Test
     void theLastLineGivesTheFinalCountWithoutTheEstimate() throws Exception {
         Progress p = new Progress();
         p.plan(5);
