@@ -80,8 +80,8 @@ public record Plan(Map<String, Step> stages) {
      * The plan in calls, tokens, dollars and time.
      *
      * @param local   whether the target is the embedded model, whose calls take turns on this machine
-     * @param seconds rough time: for the embedded model, prompt and generation speeds of a 1.5B Q4 model
-     *                on a few cores; for remote providers, a few seconds per call, many at once
+     * @param seconds rough time: for the embedded model, the measured speeds of {@link cai4j.model.llama.LlamaSpeed};
+     *                for remote providers, a few seconds per call, many at once
      */
     public record Estimate(List<Row> rows, Row total, double seconds, boolean local) {}
 
@@ -102,7 +102,8 @@ public record Plan(Map<String, Step> stages) {
             cost += usd;
         }
         boolean local = roles.target().provider().equals("llama");
-        double seconds = local ? in / 150.0 + out / 12.0 : (double) calls / Math.max(1, concurrency) * 3.0;
+        double seconds = local ? cai4j.model.llama.LlamaSpeed.DEFAULT_MODEL.seconds(in, out, Runtime.getRuntime().availableProcessors())
+                : (double) calls / Math.max(1, concurrency) * 3.0;
         return new Estimate(List.copyOf(rows), new Row("total", calls, in, out, cost), seconds, local);
     }
 
