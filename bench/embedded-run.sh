@@ -25,7 +25,7 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $(d
 start=$(date +%s)
 # every line of progress and every stage marker with the seconds since the start
 ./cai4j run examples/helpful-assistant.md --target "llama:$(realpath "$MODEL")" --run "$RUN" 2>&1 >"$RUN.out" \
-  | tr '\r' '\n' | while IFS= read -r line; do printf '%6d %s\n' $(( $(date +%s) - start )) "$line"; done | tee -a "$LOG" | grep --line-buffered '==' || true
+  | while IFS= read -r line; do printf '%6d %s\n' $(( $(date +%s) - start )) "$line"; done | tee -a "$LOG" | grep --line-buffered '==' || true
 end=$(date +%s)
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); wall $(( end - start )) s" | tee -a "$LOG"
 echo "wall time per stage (s):"
