@@ -25,13 +25,15 @@ public class LlamaBench {
     public static void main(String[] args) throws Exception {
         Path file = args.length > 0 ? Path.of(args[0]) : TinyGguf.write(Files.createTempDirectory("cai4j-bench"));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // "options" as a third argument measures option scoring alone (a full-size model on a busy machine)
+        int other = args.length > 2 && args[2].equals("options") ? 0 : rounds;
         try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file.toAbsolutePath()), System.getenv())) {
             String filler = "The constitution says the assistant should be honest, helpful and harmless. ".repeat(12);
             // warm-up
             m.complete(ChatRequest.of(List.of(Message.user("warm up"))).withMaxTokens(8));
 
             long promptTokens = 0, promptNanos = 0;
-            for (int i = 0; i < rounds; i++) {
+            for (int i = 0; i < other; i++) {
                 // a different first line each round, so that no prompt prefix is reused from the cache
                 var r = ChatRequest.of(List.of(Message.system("Run " + i + " " + System.nanoTime()), Message.user(filler))).withMaxTokens(1);
                 long t = System.nanoTime();
@@ -41,7 +43,7 @@ public class LlamaBench {
             }
 
             long genTokens = 0, genNanos = 0;
-            for (int i = 0; i < rounds; i++) {
+            for (int i = 0; i < other; i++) {
                 var r = ChatRequest.of(List.of(Message.user("Write a long story about a lighthouse."))).withMaxTokens(128)
                         .withTemperature(0.8).withSeed(i);
                 long t = System.nanoTime();
@@ -70,7 +72,7 @@ public class LlamaBench {
             long t0 = System.nanoTime();
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 List<Future<Completion>> fs = new ArrayList<>();
-                for (int i = 0; i < 2 * rounds; i++) {
+                for (int i = 0; i < 2 * other; i++) {
                     var r = ChatRequest.of(List.of(Message.user("Write a long story about a lighthouse."))).withMaxTokens(128)
                             .withTemperature(0.8).withSeed(100 + i);
                     fs.add(ex.submit(() -> m.complete(r)));
@@ -82,9 +84,11 @@ public class LlamaBench {
             int slots = LlamaSettings.from(System.getenv()).slots();
             System.out.printf(Locale.ROOT, "model %s (%.1f MiB), %d slots, %d cores%n", file.getFileName(), Files.size(file) / 1048576.0,
                     slots, Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
-            System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
-            System.out.printf(Locale.ROOT, "generation, %d calls on %d slot(s) %6.0f tokens/s  (%d tokens)%n", 2 * rounds, slots, parTokens / (parNanos / 1e9), parTokens);
+            if (other > 0) {
+                System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
+                System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
+                System.out.printf(Locale.ROOT, "generation, %d calls on %d slot(s) %6.0f tokens/s  (%d tokens)%n", 2 * other, slots, parTokens / (parNanos / 1e9), parTokens);
+            }
             System.out.printf(Locale.ROOT, "option scoring, new prompt     %8.1f ms/call (2 options, %d prompt tokens read per call, once)%n",
                     freshNanos / 1e6 / rounds, freshTokens / rounds);
             System.out.printf(Locale.ROOT, "option scoring, prompt cached  %8.1f ms/call (%d of its tokens served from the cache)%n",

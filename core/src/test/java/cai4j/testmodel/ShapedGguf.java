@@ -20,8 +20,9 @@ import java.util.SplittableRandom;
  * model (1.5B parameters), so benchmarks measure the arithmetic of a real run without downloading
  * anything. The text it writes is noise; the cost of reading prompts and generating is the real one.
  *
- * <p>The vocabulary is the tiny model's (bytes, merges, ChatML control tokens) padded with filler
- * tokens to the shape's size. The filler tokens are of type 1 (normal): with type 5 (unused)
+ * <p>The vocabulary: the 256 bytes, the merges (the tiny model's few, or merges learnt from text
+ * like the prompts, see {@link #merges}), the ChatML control tokens, padded with filler tokens to
+ * the shape's size. The filler tokens are of type 1 (normal): with type 5 (unused)
  * llama.cpp never emits them and random weights then put most probability on tokens it drops, so
  * answers come back empty. Q4_0 blocks are 32 weights: an f16 scale and 16 bytes of 4-bit values.
  */
@@ -34,14 +35,33 @@ public final class ShapedGguf {
     }
 
     private static final int Q4_0 = 2, F32 = 0, BLOCK = 32, BLOCK_BYTES = 18;
+    /** Merges the benchmark's tokenizer learns: enough for about four characters a token on English prose. */
+    static final int MERGES = 4000;
 
     private ShapedGguf() {}
 
     public static Path write(Path file, Shape shape, long seed) {
-        List<String> tokens = new ArrayList<>(TinyGguf.vocabulary());
-        List<String> control = new ArrayList<>(tokens.subList(tokens.size() - 3, tokens.size()));
-        tokens.removeAll(control);
-        for (int i = 0; tokens.size() < shape.vocabulary() - control.size(); i++) tokens.add("Ġw" + Integer.toString(i, 36));
+        return write(file, shape, seed, TinyGguf.MERGES);
+    }
+
+    /**
+     * Writes a model whose tokenizer has the given merges (GPT-2 byte-to-unicode spelling, "a b"),
+     * for example {@link #merges} learnt from text like the prompts a benchmark sends, so that the
+     * model reads a prompt in about as many tokens as a real tokenizer would.
+     */
+    public static Path write(Path file, Shape shape, long seed, List<String> merges) {
+        List<String> tokens = new ArrayList<>();
+        for (int b = 0; b < 256; b++) tokens.add(TinyGguf.byteToUnicode(b));
+        java.util.Set<String> known = new java.util.HashSet<>(tokens);
+        for (String m : merges) {
+            String t = m.replace(" ", "");
+            if (known.add(t)) tokens.add(t);
+        }
+        List<String> control = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
+        for (int i = 0; tokens.size() < shape.vocabulary() - control.size(); i++) {
+            String filler = "Ġw" + Integer.toString(i, 36) + "_";
+            if (known.add(filler)) tokens.add(filler);
+        }
         tokens.addAll(control);
         int[] types = new int[tokens.size()];
         for (int i = 0; i < types.length; i++) types[i] = tokens.get(i).startsWith("<|") ? 3 : 1;
@@ -65,7 +85,7 @@ public final class ShapedGguf {
         kv.put("tokenizer.ggml.pre", "default");
         kv.put("tokenizer.ggml.tokens", tokens);
         kv.put("tokenizer.ggml.token_type", types);
-        kv.put("tokenizer.ggml.merges", TinyGguf.MERGES);
+        kv.put("tokenizer.ggml.merges", merges);
         kv.put("tokenizer.ggml.bos_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
         kv.put("tokenizer.ggml.eos_token_id", new TinyGguf.U32(tokens.indexOf("<|im_end|>")));
         kv.put("tokenizer.ggml.padding_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
@@ -133,6 +153,69 @@ public final class ShapedGguf {
         return file;
     }
 
+    /** GPT-2's pre-tokenizer: words with their leading space, numbers, punctuation runs, spaces. */
+    private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile(
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+
+    /**
+     * Byte-pair-encoding merges learnt from {@code text}: {@code count} times, the most frequent
+     * pair of neighbouring symbols within a word becomes one symbol (ties by spelling, so the
+     * result depends only on the text).
+     */
+    public static List<String> merges(String text, int count) {
+        Map<List<String>, Integer> words = new java.util.HashMap<>();
+        var m = WORDS.matcher(text);
+        while (m.find()) {
+            byte[] utf8 = m.group().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            List<String> w = new ArrayList<>(utf8.length);
+            for (byte b : utf8) w.add(TinyGguf.byteToUnicode(b & 0xFF));
+            words.merge(w, 1, Integer::sum);
+        }
+        List<List<String>> symbols = new ArrayList<>();
+        List<Integer> freq = new ArrayList<>();
+        words.forEach((w, n) -> { symbols.add(new ArrayList<>(w)); freq.add(n); });
+        // pair counts and the words each pair occurs in, kept up to date as merges rewrite words
+        Map<String, Integer> pairs = new java.util.HashMap<>();
+        Map<String, java.util.Set<Integer>> where = new java.util.HashMap<>();
+        for (int i = 0; i < symbols.size(); i++) count(symbols.get(i), i, freq.get(i), pairs, where, +1);
+        List<String> out = new ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            String best = null;
+            int bestN = 1;
+            for (var e : pairs.entrySet()) {
+                if (e.getValue() > bestN || e.getValue() == bestN && best != null && e.getKey().compareTo(best) < 0) {
+                    best = e.getKey();
+                    bestN = e.getValue();
+                }
+            }
+            if (best == null) break;
+            out.add(best);
+            String left = best.substring(0, best.indexOf(' ')), right = best.substring(best.indexOf(' ') + 1);
+            for (int i : List.copyOf(where.getOrDefault(best, java.util.Set.of()))) {
+                List<String> w = symbols.get(i);
+                count(w, i, freq.get(i), pairs, where, -1);
+                for (int j = 0; j + 1 < w.size(); j++) {
+                    if (w.get(j).equals(left) && w.get(j + 1).equals(right)) {
+                        w.set(j, left + right);
+                        w.remove(j + 1);
+                    }
+                }
+                count(w, i, freq.get(i), pairs, where, +1);
+            }
+        }
+        return out;
+    }
+
+    private static void count(List<String> w, int word, int n, Map<String, Integer> pairs, Map<String, java.util.Set<Integer>> where, int sign) {
+        for (int j = 0; j + 1 < w.size(); j++) {
+            String p = w.get(j) + " " + w.get(j + 1);
+            int c = pairs.getOrDefault(p, 0) + sign * n;
+            if (c > 0) pairs.put(p, c);
+            else pairs.remove(p);
+            if (sign > 0) where.computeIfAbsent(p, x -> new java.util.HashSet<>()).add(word);
+        }
+    }
+
     private static long bytes(long[] dims) {
         if (dims.length == 1) return 4L * dims[0];
         return dims[0] / BLOCK * BLOCK_BYTES * dims[1];
@@ -166,10 +249,31 @@ public final class ShapedGguf {
         while (b.hasRemaining()) out.write(b);
     }
 
-    /** Writes the default model's shape: {@code java ShapedGguf FILE}. */
+    /**
+     * Writes the default model's shape, or another: {@code java ShapedGguf FILE [BLOCKS EMBEDDING
+     * HEADS KV_HEADS FEED_FORWARD VOCABULARY]}.
+     */
     public static void main(String[] args) {
         Path file = Path.of(args.length > 0 ? args[0] : "random-1.5b-q4_0.gguf");
-        write(file, Shape.DEFAULT_MODEL, 42);
+        Shape shape = Shape.DEFAULT_MODEL;
+        if (args.length >= 7) {
+            int[] d = new int[6];
+            for (int i = 0; i < 6; i++) d[i] = Integer.parseInt(args[i + 1]);
+            shape = new Shape(d[0], d[1], d[2], d[3], d[4], d[5]);
+        }
+        // merges learnt from the project's corpus and examples (run from the repository root), so
+        // that prompts take about as many tokens as with a real tokenizer
+        StringBuilder text = new StringBuilder();
+        for (String dir : List.of("corpus", "examples")) {
+            try (var files = Files.walk(Path.of(dir))) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(md|json|jsonl|txt)$")).sorted().toList()) {
+                    text.append(Files.readString(f)).append('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        write(file, shape, 42, merges(text.toString(), MERGES));
         System.out.println(file);
     }
 }

@@ -35,6 +35,19 @@ class ShapedGgufTest {
     }
 
     @Test
+    void mergesLearntFromATextLetTheModelReadItInFarFewerTokensThanBytes() throws Exception {
+        String text = Files.readString(Path.of("examples/helpful-assistant.md"));
+        List<String> merges = ShapedGguf.merges(text, 300);
+        assertThat(merges).hasSize(300).doesNotHaveDuplicates();
+        Path file = ShapedGguf.write(dir.resolve("merged.gguf"), SMALL, 1, merges);
+        try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file), Map.of("CAI4J_HOME", dir.resolve("home").toString()))) {
+            long tokens = m.complete(ChatRequest.of(List.of(Message.user(text))).withMaxTokens(1)).usage().inputTokens();
+            // a byte-level tokenizer would take one token a byte
+            assertThat((double) text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length / tokens).isGreaterThan(2.0);
+        }
+    }
+
+    @Test
     void theSameSeedWritesTheSameBytes() throws Exception {
         Path a = ShapedGguf.write(dir.resolve("a.gguf"), SMALL, 7);
         Path b = ShapedGguf.write(dir.resolve("b.gguf"), SMALL, 7);
