@@ -32,7 +32,8 @@ class ConflictsTest {
     static String generator(ChatRequest r) {
         String p = ScriptedModel.lastUser(r);
         if (p.contains("Rules of other tiers, numbered")) {
-            String under = p.substring(p.indexOf("(tier \"") + 7, p.indexOf('"', p.indexOf("(tier \"") + 7));
+            int tier = p.indexOf("(tier \"", p.indexOf("The rule under test")) + 7;
+            String under = p.substring(tier, p.indexOf('"', tier));
             String wanted = under.equals("helpful") ? "safe" : under.equals("safe") ? "helpful" : "";
             Matcher m = CANDIDATE.matcher(p);
             while (!wanted.isEmpty() && m.find()) {

@@ -67,7 +67,7 @@ class GenerationTest {
         String pairing = ScriptedModel.lastUser(gen.requests.getFirst());
         assertThat(pairing).contains("Answer questions fully").contains("The rule under test (tier \"helpful\", rank 2 of 2, the lowest)")
                 .contains("1. (tier \"safe\", rank 1 of 2, the highest)")
-                .satisfies(p -> assertThat(p.substring(p.indexOf("numbered:"))).doesNotContain("(tier \"helpful\""));
+                .satisfies(p -> assertThat(p.substring(p.indexOf("numbered:"), p.indexOf("The rule under test"))).doesNotContain("(tier \"helpful\""));
         String prompt = ScriptedModel.lastUser(gen.requests.getLast());
         String winnerPart = prompt.substring(prompt.indexOf("which must win"), prompt.indexOf("which yields"));
         assertThat(winnerPart).contains("rank 1 of 2").containsAnyOf("weapons", "personal data");
