@@ -15,8 +15,11 @@ package cai4j.model.llama;
  */
 public record LlamaSpeed(double promptTokensPerSecond, double outputTokensPerSecond, double cachedShare) {
 
-    /** Measured on 2 cores with a random-weight model of the default model's shape (bench/README.md). */
-    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(36, 12, 0.6);
+    /**
+     * The speeds measured on 2 cores with a random-weight model of the default model's shape, and the
+     * cached share of the prompt tokens of the README's first run (bench/README.md, "The embedded run").
+     */
+    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(36, 12, 0.23);
 
     /** Seconds to read {@code promptTokens} (less the cached share) and write {@code outputTokens} on {@code cores} cores. */
     public double seconds(long promptTokens, long outputTokens, int cores) {
