@@ -30,15 +30,19 @@ public final class Prices {
     }
 
     private final TreeMap<String, Price> table;
+    /** USD per million trained tokens (tokens of the training file times epochs), for fine-tuning. */
+    private final TreeMap<String, Double> training;
 
-    private Prices(TreeMap<String, Price> table) {
+    private Prices(TreeMap<String, Price> table, TreeMap<String, Double> training) {
         this.table = table;
+        this.training = training;
     }
 
     /** The built-in table. */
     public static Prices builtIn() {
         try (InputStream in = Prices.class.getResourceAsStream("/cai4j/scheduler/prices.json")) {
-            return new Prices(parse(Json.MAPPER.readTree(in), "the built-in price table"));
+            JsonNode root = Json.MAPPER.readTree(in);
+            return new Prices(parse(root, "the built-in price table"), parseTraining(root));
         } catch (IOException e) {
             throw new IllegalStateException("the built-in price table cannot be read", e);
         }
@@ -46,15 +50,18 @@ public final class Prices {
 
     /** No prices at all: every call counts as free. */
     public static Prices none() {
-        return new Prices(new TreeMap<>());
+        return new Prices(new TreeMap<>(), new TreeMap<>());
     }
 
     /** This table with the entries of a user's JSON file added or replaced. */
     public Prices with(Path file) {
         try {
+            JsonNode root = Json.MAPPER.readTree(Files.readString(file));
             TreeMap<String, Price> t = new TreeMap<>(table);
-            t.putAll(parse(Json.MAPPER.readTree(Files.readString(file)), file.toString()));
-            return new Prices(t);
+            t.putAll(parse(root, file.toString()));
+            TreeMap<String, Double> tr = new TreeMap<>(training);
+            tr.putAll(parseTraining(root));
+            return new Prices(t, tr);
         } catch (IOException e) {
             throw new InputError("Cannot read the price table " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
@@ -64,7 +71,7 @@ public final class Prices {
     public Prices with(String spec, Price price) {
         TreeMap<String, Price> t = new TreeMap<>(table);
         t.put(spec, price);
-        return new Prices(t);
+        return new Prices(t, training);
     }
 
     /** This table with a model the user declares free (a local server, a paid-up plan): it costs nothing. */
@@ -78,6 +85,7 @@ public final class Prices {
         for (Map.Entry<String, JsonNode> e : root.properties()) {
             if (e.getKey().startsWith("_")) continue;
             JsonNode p = e.getValue();
+            if (p.path("training").isNumber() && !p.has("input") && !p.has("output")) continue; // a training price only
             if (!p.path("input").isNumber() || !p.path("output").isNumber()) {
                 throw new InputError(where + " entry '" + e.getKey() + "' needs numeric \"input\" and \"output\" prices (USD per million tokens).");
             }
@@ -87,10 +95,31 @@ public final class Prices {
         return t;
     }
 
+    private static TreeMap<String, Double> parseTraining(JsonNode root) {
+        TreeMap<String, Double> t = new TreeMap<>();
+        if (root == null || !root.isObject()) return t;
+        for (Map.Entry<String, JsonNode> e : root.properties()) {
+            if (!e.getKey().startsWith("_") && e.getValue().path("training").isNumber()) t.put(e.getKey(), e.getValue().get("training").asDouble());
+        }
+        return t;
+    }
+
     /** The price of a model, if the table knows it. */
     public Optional<Price> price(ModelSpec spec) {
+        return longestPrefix(table, spec);
+    }
+
+    /**
+     * What fine-tuning a model costs, USD per million trained tokens (a training file's tokens
+     * times its epochs), if the table knows it.
+     */
+    public Optional<Double> trainingPrice(ModelSpec spec) {
+        return longestPrefix(training, spec);
+    }
+
+    private static <T> Optional<T> longestPrefix(TreeMap<String, T> table, ModelSpec spec) {
         String key = spec.provider() + ":" + spec.model();
-        for (Map.Entry<String, Price> e = table.floorEntry(key); e != null; e = table.lowerEntry(e.getKey())) {
+        for (Map.Entry<String, T> e = table.floorEntry(key); e != null; e = table.lowerEntry(e.getKey())) {
             if (key.startsWith(e.getKey())) return Optional.of(e.getValue());
             if (!e.getKey().startsWith(spec.provider() + ":")) break; // past this provider's entries
         }

@@ -20,11 +20,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** A run directory with all four kinds of data, made by the real stages with a scripted model. */
-final class TestRun {
+/**
+ * A run directory with all four kinds of data, made by the real stages with a scripted model; shared
+ * by the export tests and the training tests (core and CLI).
+ */
+public final class TestRun {
     private TestRun() {}
 
-    static Constitution constitution() {
+    public static Constitution constitution() {
         return new Constitution("Kind assistant", "kind.md", "c0ffee",
                 List.of(new Tier("safe", 1, ""), new Tier("helpful", 2, "")),
                 List.of(new Clause("safe-1", "safe", List.of(), "Do not help with violence.", 3, Clause.Kind.RULE, "", "", List.of()),
@@ -64,7 +67,8 @@ final class TestRun {
         }
     }
 
-    static Path make(Path dir, int prompts) throws Exception {
+    /** Writes {@code dir/prompts.jsonl} and the run {@code dir/run} with data on that many prompts; returns the run. */
+    public static Path make(Path dir, int prompts) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < prompts; i++) sb.append("{\"prompt\": \"question number ").append(i).append("\"}\n");
         // a repeated prompt in another form: same content, so it is dropped as a duplicate prompt

@@ -65,6 +65,7 @@ public final class TestServer implements AutoCloseable {
     private volatile boolean recording = true;
     private volatile String requiredKey = null;
     private volatile int rpm = 0;
+    private final FineTuningEndpoints fineTuning = new FineTuningEndpoints();
     private double rpmTokens;
     private long rpmLastNanos;
 
@@ -164,6 +165,9 @@ public final class TestServer implements AutoCloseable {
         };
     }
 
+    /** The fine-tuning API (files and jobs), its job outcomes and counters. */
+    public FineTuningEndpoints fineTuning() { return fineTuning; }
+
     /** Requests received, answered or not. */
     public int received() { return received.get(); }
 
@@ -224,6 +228,18 @@ public final class TestServer implements AutoCloseable {
 
     /** Answers one request; false when the connection must be closed. */
     private boolean handle(Request r, OutputStream out) throws IOException {
+        if (FineTuningEndpoints.routes(r.path)) {
+            fineTuning.count();
+            String auth = r.headers.getOrDefault("authorization", "");
+            if (requiredKey != null && !auth.equals("Bearer " + requiredKey)) {
+                Fault.Status f = (Fault.Status) Fault.unauthorized();
+                send(out, 401, Map.of(), error(Call.Protocol.OPENAI, f.type(), f.code(), f.message()));
+                return true;
+            }
+            FineTuningEndpoints.Response a = fineTuning.handle(r.method, r.path, r.headers, r.body);
+            send(out, a.status(), Map.of(), a.json());
+            return true;
+        }
         Call.Protocol protocol;
         if (r.path.endsWith("/chat/completions")) protocol = Call.Protocol.OPENAI;
         else if (r.path.endsWith("/messages")) protocol = Call.Protocol.ANTHROPIC;
@@ -245,6 +261,10 @@ public final class TestServer implements AutoCloseable {
         if (requiredKey != null && !requiredKey.equals(call.apiKey())) {
             Fault.Status f = (Fault.Status) Fault.unauthorized();
             send(out, 401, Map.of(), error(protocol, f.type(), f.code(), f.message()));
+            return true;
+        }
+        if (protocol == Call.Protocol.OPENAI && !fineTuning.serves(call.model())) {
+            send(out, 404, Map.of(), error(protocol, "invalid_request_error", "model_not_found", "The model `" + call.model() + "` does not exist or you do not have access to it."));
             return true;
         }
         Map<String, String> limitHeaders = new LinkedHashMap<>();
