@@ -15,10 +15,10 @@ import picocli.CommandLine.Option;
         name = "cai4j",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Constitutional AI for the JVM: compile a constitution, evaluate a model against it, generate training data.",
-        subcommands = {RunCommand.class, CompileCommand.class, EvalsCommand.class, JudgeCommand.class, DataCommand.class, ExportCommand.class,
+        description = "Constitutional AI for the JVM: compile a constitution, evaluate a model against it, generate training data, fine-tune on it.",
+        subcommands = {RunCommand.class, CompileCommand.class, EvalsCommand.class, JudgeCommand.class, DataCommand.class, ExportCommand.class, TrainCommand.class,
                 ReportCommand.class, BatchCommand.class, LedgerCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "Exit codes: 0 success, 1 a check failed, 2 bad usage or input, 3 a model provider refused or failed, 130 interrupted."})
+        footer = {"", "Exit codes: 0 success, 1 a check failed (or a fine-tuning job failed), 2 bad usage or input, 3 a model provider refused or failed, 130 interrupted."})
 public final class Main implements Runnable {
 
     /** Exit codes, documented in the README. */
