@@ -15,7 +15,7 @@ public final class Outputs {
 
     /** The files and folders of a run directory that its commands write and read back. */
     public static final List<String> RUN_OWNED = List.of("ledger.db", "constitution.json", "summary.json", "report.html",
-            "calibration.json", RunLock.FILE, "evals", "data");
+            "calibration.json", RunLock.FILE, "evals", "data", "train");
 
     /** Throws an {@link InputError} when {@code output} is the file {@code input}. */
     public static void requireNotInput(Path output, Path input, String option) {
