@@ -13,10 +13,12 @@ import com.openai.errors.OpenAIException;
 import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.files.FileCreateParams;
+import com.openai.models.files.FileListParams;
 import com.openai.models.files.FilePurpose;
 import com.openai.models.finetuning.jobs.FineTuningJob;
 import com.openai.models.finetuning.jobs.JobCreateParams;
 import com.openai.models.finetuning.jobs.JobListEventsParams;
+import com.openai.models.finetuning.jobs.JobListParams;
 import com.openai.models.finetuning.methods.DpoHyperparameters;
 import com.openai.models.finetuning.methods.DpoMethod;
 import com.openai.models.finetuning.methods.SupervisedHyperparameters;
@@ -99,8 +101,41 @@ public final class FineTuningClient implements AutoCloseable {
         });
     }
 
-    /** Submits one job; returns its status as created. */
-    public Status create(Method method, String fileId, String startModel, String suffix, Optional<Integer> epochs) {
+    /**
+     * The id of a fine-tune file already on the provider under this name and size: an upload whose
+     * answer a killed command never recorded. Names carry the file's SHA-256, so a match is the same data.
+     */
+    public Optional<String> findFile(String name, long bytes) {
+        return read("Listing the uploaded files", () -> {
+            for (var f : client.files().list(FileListParams.builder().purpose("fine-tune").build()).data()) {
+                if (f.filename().equals(name) && f.bytes() == bytes) return Optional.of(f.id());
+            }
+            return Optional.<String>empty();
+        });
+    }
+
+    /**
+     * The most recent job submitted with this key in its metadata: a submission whose answer a
+     * killed command never recorded. OpenAI filters jobs by metadata on the server.
+     */
+    public Optional<Status> findJob(String key) {
+        return read("Listing the fine-tuning jobs", () -> {
+            var params = JobListParams.builder().metadata(JobListParams.Metadata.builder().putAdditionalProperty(KEY, key).build()).build();
+            for (FineTuningJob j : client.fineTuning().jobs().list(params).data()) {
+                if (j.metadata().isEmpty()) continue;
+                com.openai.core.JsonValue tag = j.metadata().get()._additionalProperties().get(KEY);
+                Optional<String> text = tag == null ? Optional.empty() : tag.asString();
+                if (text.isPresent() && text.get().equals(key)) return Optional.of(status(j));
+            }
+            return Optional.<Status>empty();
+        });
+    }
+
+    /** The metadata field that names what a job trains (method, file, starting model, suffix, epochs). */
+    static final String KEY = "cai4j_key";
+
+    /** Submits one job, tagged with {@code key}; returns its status as created. */
+    public Status create(Method method, String fileId, String startModel, String suffix, Optional<Integer> epochs, String key) {
         JobCreateParams.Method.Builder m = JobCreateParams.Method.builder();
         switch (method) {
             case SFT -> {
@@ -114,7 +149,8 @@ public final class FineTuningClient implements AutoCloseable {
                 m.type(JobCreateParams.Method.Type.DPO).dpo(DpoMethod.builder().hyperparameters(h.build()).build());
             }
         }
-        JobCreateParams.Builder b = JobCreateParams.builder().model(startModel).trainingFile(fileId).method(m.build());
+        JobCreateParams.Builder b = JobCreateParams.builder().model(startModel).trainingFile(fileId).method(m.build())
+                .metadata(JobCreateParams.Metadata.builder().putProperty(KEY, key).build());
         if (!suffix.isEmpty()) b.suffix(suffix);
         return call("Submitting the " + method.id() + " job", () -> status(client.fineTuning().jobs().create(b.build())));
     }

@@ -113,8 +113,15 @@ public final class Trainer {
             progress.accept(file.method().id() + " file " + file.path() + ": uploaded before as " + known.get());
             return known.get();
         }
+        // the name carries the content's hash, so that an upload a killed command never recorded is found again
+        String name = "cai4j-" + file.method().id() + "-" + file.sha256().substring(0, 16) + ".jsonl";
+        Optional<String> lost = client.findFile(name, size(file));
+        if (lost.isPresent()) {
+            record = record.update(request.run(), r -> r.withFile(file.withFileId(lost.get())));
+            progress.accept(file.method().id() + " file " + file.path() + ": found on the provider as " + lost.get());
+            return lost.get();
+        }
         progress.accept(file.method().id() + " file " + file.path() + ": uploading " + file.examples() + " examples, about " + file.tokens() + " tokens");
-        String name = "cai4j-" + file.method().id() + "-" + file.sha256().substring(0, 12) + ".jsonl";
         String id = client.upload(Path.of(file.path()), name);
         record = record.update(request.run(), r -> r.withFile(file.withFileId(id)));
         progress.accept(file.method().id() + " file uploaded as " + id);
@@ -127,11 +134,23 @@ public final class Trainer {
             progress.accept(m.id() + " job " + known.get().id() + ": submitted before (" + known.get().status() + "), following it");
             return known.get();
         }
-        FineTuningClient.Status s = client.create(m, fileId, start, request.suffix(), request.epochs());
+        // what the job trains, as metadata on it, so that a submission a killed command never recorded is found again
+        String key = cai4j.Hash.short16(String.join("\n", m.id(), fileId, start, request.suffix(), request.epochs().map(String::valueOf).orElse("auto")));
+        Optional<FineTuningClient.Status> lost = known.isPresent() ? Optional.empty()
+                : client.findJob(key).filter(s -> !(request.resubmit() && (s.status().equals(TrainingJob.FAILED) || s.status().equals(TrainingJob.CANCELLED))));
+        FineTuningClient.Status s = lost.isPresent() ? lost.get() : client.create(m, fileId, start, request.suffix(), request.epochs(), key);
         TrainingJob job = new TrainingJob(m, s.id(), s.status(), fileId, start, s.model(), s.error());
         record = record.update(request.run(), r -> r.withJob(job));
-        progress.accept(m.id() + " job " + job.id() + ": submitted from " + start + " (" + job.status() + ")");
+        progress.accept(m.id() + " job " + job.id() + (lost.isPresent() ? ": found on the provider (" : ": submitted from " + start + " (") + job.status() + ")");
         return job;
+    }
+
+    private static long size(TrainingFile f) {
+        try {
+            return java.nio.file.Files.size(Path.of(f.path()));
+        } catch (java.io.IOException e) {
+            throw cai4j.FileProblem.reading("training file", Path.of(f.path()), e);
+        }
     }
 
     private static boolean ended(TrainingJob j) {

@@ -51,6 +51,7 @@ public final class FineTuningEndpoints {
         final String id;
         final String model, trainingFile, method, suffix;
         final JsonNode hyperparameters;
+        volatile JsonNode metadata = Json.MAPPER.createObjectNode();
         final long createdAt = System.currentTimeMillis() / 1000;
         volatile String status = "queued";
         volatile String fineTunedModel = null;
@@ -147,6 +148,8 @@ public final class FineTuningEndpoints {
     Response handle(String method, String path, Map<String, String> headers, byte[] body) {
         if (method.equals("POST") && path.matches(".*/files(\\?.*)?")) return upload(headers, body);
         if (method.equals("POST") && path.matches(".*/fine_tuning/jobs(\\?.*)?")) return create(body);
+        if (method.equals("GET") && path.matches(".*/files(\\?.*)?")) return listFiles(query(path));
+        if (method.equals("GET") && path.matches(".*/fine_tuning/jobs(\\?.*)?")) return listJobs(query(path));
         Matcher m = JOB.matcher(path);
         if (!m.find()) return notFound("no route " + path);
         Job job = jobs.get(m.group(1));
@@ -211,6 +214,7 @@ public final class FineTuningEndpoints {
         String type = b.path("method").path("type").asText("supervised");
         JsonNode hp = b.path("method").path(type).path("hyperparameters");
         Job job = new Job("ftjob-" + (jobs.size() + 1), model, file, type, b.path("suffix").asText(""), hp.isMissingNode() ? Json.MAPPER.createObjectNode() : hp);
+        if (b.path("metadata").isObject()) job.metadata = b.get("metadata");
         event(job, "info", "Created fine-tuning job: " + job.id);
         jobs.put(job.id, job);
         created.incrementAndGet();
@@ -280,7 +284,54 @@ public final class FineTuningEndpoints {
         ObjectNode method = o.putObject("method").put("type", j.method);
         method.putObject(j.method).set("hyperparameters", j.hyperparameters);
         if (!j.suffix.isEmpty()) o.put("user_provided_suffix", j.suffix);
+        o.set("metadata", j.metadata);
         return Json.write(o);
+    }
+
+    private Response listFiles(Map<String, String> query) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("object", "list");
+        ArrayNode data = o.putArray("data");
+        for (UploadedFile f : files().reversed()) {
+            if (query.containsKey("purpose") && !query.get("purpose").equals(f.purpose())) continue;
+            data.addObject().put("id", f.id()).put("object", "file").put("bytes", f.content().length).put("created_at", 0)
+                    .put("filename", f.filename()).put("purpose", f.purpose()).put("status", "processed");
+        }
+        o.put("has_more", false);
+        return ok(Json.write(o));
+    }
+
+    /** Jobs newest first, filtered by {@code metadata[key]=value} as OpenAI does. */
+    private Response listJobs(Map<String, String> query) {
+        ObjectNode o = Json.MAPPER.createObjectNode().put("object", "list");
+        ArrayNode data = o.putArray("data");
+        for (Job j : jobs().reversed()) {
+            boolean match = true;
+            for (Map.Entry<String, String> q : query.entrySet()) {
+                Matcher m = Pattern.compile("metadata\\[(.+)]").matcher(q.getKey());
+                if (m.matches() && !q.getValue().equals(j.metadata.path(m.group(1)).asText(null))) match = false;
+            }
+            if (match) {
+                try {
+                    data.add(Json.MAPPER.readTree(json(j)));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        }
+        o.put("has_more", false);
+        return ok(Json.write(o));
+    }
+
+    private static Map<String, String> query(String path) {
+        Map<String, String> out = new LinkedHashMap<>();
+        int q = path.indexOf('?');
+        if (q < 0) return out;
+        for (String kv : path.substring(q + 1).split("&")) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) continue;
+            out.put(java.net.URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8), java.net.URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     private static String events(Job j) {

@@ -140,6 +140,41 @@ class TrainerTest {
     }
 
     @Test
+    void anUploadAndASubmissionThatTheRecordLostAreFoundOnTheProviderNotRepeated() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            server.fineTuning().hold(true);
+            Thread first = Thread.ofPlatform().start(() -> {
+                try {
+                    train(server, "sft", Map.of());
+                } catch (RuntimeException e) {
+                    // interrupted below
+                }
+            });
+            while (server.fineTuning().retrievals() < 2) Thread.sleep(5);
+            first.interrupt();
+            first.join();
+            // as if the command had been killed after the provider answered and before the record was written
+            Files.delete(TrainingRecord.path(run));
+
+            server.fineTuning().hold(false);
+            TrainingRecord r = train(server, "sft", Map.of());
+            assertThat(server.fineTuning().uploads()).isEqualTo(1);
+            assertThat(server.fineTuning().jobsCreated()).isEqualTo(1);
+            assertThat(r.jobs()).singleElement().satisfies(j -> assertThat(j.id()).isEqualTo("ftjob-1"));
+            assertThat(r.files()).singleElement().satisfies(f -> assertThat(f.fileId()).contains("file-1"));
+            assertThat(progress).anyMatch(l -> l.contains("found on the provider as file-1")).anyMatch(l -> l.contains("ftjob-1: found on the provider"));
+            // a different number of epochs is different training: it is submitted, not taken for the lost job
+            Files.delete(TrainingRecord.path(run));
+            try (FineTuningClient client = FineTuningClient.open(ModelSpec.parse(server.openAiSpec("tiny-base")), Map.of(), Duration.ofMillis(5))) {
+                new Trainer(new TrainingRequest(run, "tiny-base", ModelSpec.parse(server.openAiSpec("tiny-base")), "sft", "harbor",
+                        Optional.of(3), Duration.ofMillis(5), false), client, progress::add).train();
+            }
+            assertThat(server.fineTuning().jobsCreated()).isEqualTo(2);
+            assertThat(server.fineTuning().uploads()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aFailedJobStopsWithOneSentenceNamingTheJobAndTheCause() {
         try (TestServer server = TestServer.start()) {
             server.fineTuning().outcome(j -> Outcome.fail("invalid_training_file", "The training file has 3 examples with no assistant message."));
