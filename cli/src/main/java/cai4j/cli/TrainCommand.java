@@ -89,6 +89,9 @@ final class TrainCommand implements Callable<Integer> {
                 suffix.strip(), Optional.ofNullable(epochs), Duration.ofMillis((long) (pollSeconds * 1000)), resubmit);
         try (RunLock lock = RunLock.acquireExisting(run)) {
             if (dryRun) return plan(request, out);
+            if (cancel && TrainingRecord.read(run).isEmpty()) {
+                throw new InputError("Nothing to cancel: " + TrainingRecord.path(run) + " records no fine-tuning job.");
+            }
             try (FineTuningClient client = FineTuningClient.open(endpoint, System.getenv(), Duration.ofMillis((long) (pollSeconds * 1000)))) {
                 Trainer trainer = new Trainer(request, client, line -> err.println(line));
                 if (cancel) {
