@@ -200,9 +200,15 @@ public final class FineTuningClient implements AutoCloseable {
             return op.get();
         } catch (OpenAIServiceException e) {
             String detail = serverMessage(e);
-            ModelException m = e.statusCode() == 404 && what.startsWith("Fine-tuning job")
-                    ? new ModelException(ModelException.Kind.FINAL, 404, errors.who() + " does not know it (404" + (detail.isEmpty() ? "" : ": " + errors.scrub(detail)) + ").", null, e)
-                    : errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), detail, Optional.empty(), e);
+            String why = detail.isEmpty() ? "" : ": " + errors.scrub(detail);
+            ModelException m;
+            if (e.statusCode() == 404 && what.startsWith("Fine-tuning job")) {
+                m = new ModelException(ModelException.Kind.FINAL, 404, errors.who() + " does not know it (404" + why + ").", null, e);
+            } else if (e.statusCode() == 400 && what.startsWith("Uploading")) {
+                m = new ModelException(ModelException.Kind.FINAL, 400, errors.who() + " rejected the file as invalid (400" + why + ").", null, e);
+            } else {
+                m = errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), detail, Optional.empty(), e);
+            }
             throw within(what, m);
         } catch (OpenAIIoException e) {
             errors.unreachable(url, e).ifPresent(u -> { throw within(what, u); });

@@ -130,14 +130,14 @@ public final class Trainer {
 
     private TrainingJob submit(Method m, String fileId, String start) {
         Optional<TrainingJob> known = record.job(m, fileId, start);
-        if (known.isPresent() && !(request.resubmit() && ended(known.get()))) {
+        if (known.isPresent() && !(request.resubmit() && known.get().stopped())) {
             progress.accept(m.id() + " job " + known.get().id() + ": submitted before (" + known.get().status() + "), following it");
             return known.get();
         }
         // what the job trains, as metadata on it, so that a submission a killed command never recorded is found again
         String key = cai4j.Hash.short16(String.join("\n", m.id(), fileId, start, request.suffix(), request.epochs().map(String::valueOf).orElse("auto")));
         Optional<FineTuningClient.Status> lost = known.isPresent() ? Optional.empty()
-                : client.findJob(key).filter(s -> !(request.resubmit() && (s.status().equals(TrainingJob.FAILED) || s.status().equals(TrainingJob.CANCELLED))));
+                : client.findJob(key).filter(s -> !(request.resubmit() && TrainingJob.stopped(s.status())));
         FineTuningClient.Status s = lost.isPresent() ? lost.get() : client.create(m, fileId, start, request.suffix(), request.epochs(), key);
         TrainingJob job = new TrainingJob(m, s.id(), s.status(), fileId, start, s.model(), s.error());
         record = record.update(request.run(), r -> r.withJob(job));
@@ -151,10 +151,6 @@ public final class Trainer {
         } catch (java.io.IOException e) {
             throw cai4j.FileProblem.reading("training file", Path.of(f.path()), e);
         }
-    }
-
-    private static boolean ended(TrainingJob j) {
-        return j.status().equals(TrainingJob.FAILED) || j.status().equals(TrainingJob.CANCELLED);
     }
 
     /** Polls a job until it finishes, recording every change and showing its new events. */

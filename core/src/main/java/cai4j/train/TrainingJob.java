@@ -24,6 +24,15 @@ public record TrainingJob(Method method, String id, String status, String traini
         return status.equals(SUCCEEDED) || status.equals(FAILED) || status.equals(CANCELLED);
     }
 
+    /** True for a job that ended without a model: failed or cancelled. */
+    public boolean stopped() {
+        return stopped(status);
+    }
+
+    static boolean stopped(String status) {
+        return status.equals(FAILED) || status.equals(CANCELLED);
+    }
+
     /** This job with what the provider says now. */
     public TrainingJob seen(String status, Optional<String> model, Optional<String> error) {
         return new TrainingJob(method, id, status, trainingFile, startModel, model, error);

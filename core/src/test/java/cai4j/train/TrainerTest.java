@@ -235,6 +235,21 @@ class TrainerTest {
     }
 
     @Test
+    void aFileTheProviderRejectsStopsWithOneSentenceNamingTheFile() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            Path bad = dir.resolve("bad.jsonl");
+            Files.writeString(bad, "{\"messages\": []}\nnot json\n");
+            try (FineTuningClient client = FineTuningClient.open(ModelSpec.parse(server.openAiSpec("tiny-base")), Map.of(), Duration.ZERO)) {
+                assertThatThrownBy(() -> client.upload(bad, "bad.jsonl"))
+                        .isInstanceOf(ModelException.class)
+                        .hasMessage("Uploading bad.jsonl: The OpenAI-compatible server at " + server.openAiBaseUrl()
+                                + " rejected the file as invalid (400: Line 2 is not valid JSON).");
+            }
+            assertThat(server.fineTuning().uploads()).isZero();
+        }
+    }
+
+    @Test
     void theDryRunPlanPricesTheFilesAndCallsNothing() throws Exception {
         try (TestServer server = TestServer.start()) {
             Path prices = dir.resolve("prices.json");
