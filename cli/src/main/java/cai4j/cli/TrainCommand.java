@@ -27,12 +27,12 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Fine-tune a model on a run's training data.",
-                "With --provider: export the data in OpenAI's fine-tuning formats, upload each file once, submit one job per method",
-                "(sft+dpo: the DPO job starts from the SFT job's model) and follow it to its end. Every file id, job id and status",
-                "goes to RUN/train/training.json as it happens, so a rerun after a crash or Ctrl-C attaches to the same jobs and",
-                "never uploads or submits twice. The last line printed is the fine-tuned model.",
-                "With --recipe trl -o DIR: write a TRL recipe for a local GPU (SFT then DPO, LoRA) and a script that converts",
-                "the result to GGUF for llama:; nothing is called."},
+                "With --provider: export the data in OpenAI's fine-tuning formats, upload each file once, submit one job per method "
+                        + "(sft+dpo: the DPO job starts from the SFT job's model) and follow it to its end, with its events on stderr. "
+                        + "Every file id, job id and status goes to RUN/train/training.json as it happens, so a rerun after a crash or Ctrl-C "
+                        + "attaches to the same jobs and never uploads or submits twice. The last line printed is 'model' and the fine-tuned model.",
+                "With --recipe trl -o DIR: write a TRL recipe for a local GPU (SFT then DPO, LoRA) and a script that converts "
+                        + "the result to GGUF for llama:; nothing is called."},
         footer = {"", "Exit codes: 0 trained, 1 a fine-tuning job failed or was cancelled, 2 bad usage or input, 3 the provider refused a request."})
 final class TrainCommand implements Callable<Integer> {
 
