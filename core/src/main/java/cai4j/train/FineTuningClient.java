@@ -72,13 +72,7 @@ public final class FineTuningClient implements AutoCloseable {
         if (!provider.provider().equals("openai")) {
             throw new InputError("--provider " + provider + " cannot fine-tune: only openai: specs (OpenAI or an OpenAI-compatible server) have a fine-tuning API.");
         }
-        String key = env.getOrDefault(OpenAiProvider.KEY_VAR, "").strip();
-        if (key.isEmpty()) {
-            if (provider.baseUrl().isEmpty()) {
-                throw new InputError("Fine-tuning on " + provider + " needs an OpenAI API key in the environment variable " + OpenAiProvider.KEY_VAR + ", which is not set.");
-            }
-            key = "no-key";
-        }
+        String key = OpenAiProvider.apiKey(provider, env, "Fine-tuning on " + provider);
         String base = provider.baseUrl().isEmpty() ? "https://api.openai.com/v1" : provider.baseUrl();
         OpenAIClient client = OpenAIOkHttpClient.builder().apiKey(key).baseUrl(base).maxRetries(0)
                 .timeout(Duration.ofMinutes(10)).build();

@@ -25,13 +25,19 @@ public final class OpenAiProvider implements ModelProvider {
 
     @Override
     public LanguageModel open(ModelSpec spec, Map<String, String> env, Duration timeout) {
+        return new OpenAiModel(spec, apiKey(spec, env, "Model " + spec), timeout);
+    }
+
+    /**
+     * The key for an {@code openai:} spec, from {@code OPENAI_API_KEY}: required by OpenAI itself,
+     * optional for a server at an explicit base URL. {@code who} begins the sentence when it is missing.
+     */
+    public static String apiKey(ModelSpec spec, Map<String, String> env, String who) {
         String key = env.getOrDefault(KEY_VAR, "").strip();
-        if (key.isEmpty()) {
-            if (spec.baseUrl().isEmpty()) {
-                throw new InputError("Model " + spec + " needs an OpenAI API key in the environment variable " + KEY_VAR + ", which is not set.");
-            }
-            key = "no-key"; // local compatible servers usually ignore the key; one that wants it answers 401
+        if (!key.isEmpty()) return key;
+        if (spec.baseUrl().isEmpty()) {
+            throw new InputError(who + " needs an OpenAI API key in the environment variable " + KEY_VAR + ", which is not set.");
         }
-        return new OpenAiModel(spec, key, timeout);
+        return "no-key"; // local compatible servers usually ignore the key; one that wants it answers 401
     }
 }
