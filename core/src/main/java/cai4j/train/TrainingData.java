@@ -10,7 +10,7 @@ import cai4j.export.Filters;
 import cai4j.export.Split;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
-import cai4j.scheduler.ScheduledModel;
+import cai4j.scheduler.ScheduleLink;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public final class TrainingData {
             collect(row, messages);
             if (messages.isEmpty()) throw new InputError("Line " + lineNo + " of " + file + " holds no messages to train on.");
             examples++;
-            tokens += ScheduledModel.estimateInputTokens(ChatRequest.of(messages));
+            tokens += ScheduleLink.estimateInputTokens(ChatRequest.of(messages));
         }
         return new TrainingFile(method, file.toString(), Hash.sha256(bytes), examples, tokens, Optional.empty());
     }
