@@ -24,7 +24,12 @@ final class Models {
      * embedded model; judge the target; generator the judge. Options not given are null here, and absent beyond.
      */
     static Roles roles(String target, String judge, String generator) {
+        return roles(target, judge, generator, null);
+    }
+
+    static Roles roles(String target, String judge, String generator, String trained) {
         Map<Role, String> named = Roles.named();
+        if (trained != null) named.put(Role.TRAINED, trained);
         if (target != null) named.put(Role.TARGET, target);
         if (judge != null) named.put(Role.JUDGE, judge);
         if (generator != null) named.put(Role.GENERATOR, generator);

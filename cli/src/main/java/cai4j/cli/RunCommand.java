@@ -1,6 +1,7 @@
 package cai4j.cli;
 
 import cai4j.evals.Condition;
+import cai4j.model.ModelSpec;
 import cai4j.report.RunReport;
 import cai4j.road.Road;
 import cai4j.run.Budget;
@@ -48,6 +49,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--generator", paramLabel = "SPEC", description = "Writes scenarios, critiques and revisions (default: the judge's model).")
     String generator;
 
+    @Mixin
+    TrainedModel trainedModel = new TrainedModel();
+
+    @Option(names = "--train", paramLabel = "SPEC",
+            description = {"Fine-tune this base model on the run's data (openai:BASE, or openai:BASE@URL for a compatible server), SFT then DPO",
+                    "as `cai4j train` does, then evaluate it as the trained model (default: no training; a model the run's",
+                    "RUN/train/training.json records is evaluated all the same)."})
+    String train;
+
     @Option(names = "--budget", paramLabel = "SIZE", defaultValue = "small",
             description = "small (6 clauses, 1 scenario per kind, 6 training prompts), medium (16, 2, 16, with attacks) or large (every clause, 3, a quarter of the scenarios) (default: ${DEFAULT-VALUE}).")
     String budget;
@@ -81,11 +91,13 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Budget b = Budget.parse(budget);
-        List<Condition> conds = Condition.list(conditions);
+        List<Condition> conds = new ArrayList<>(Condition.list(conditions));
+        Optional<ModelSpec> trainOn = Optional.ofNullable(train).map(ModelSpec::parse);
+        if ((trainedModel.trained != null || trainOn.isPresent()) && !conds.contains(Condition.TRAINED)) conds.add(Condition.TRAINED);
         failUnder.check(conds);
-        Roles roles = Models.roles(target, judge, generator);
+        Roles roles = Models.roles(target, judge, generator, trainedModel.trained);
         Path dir = run != null ? run : RunDirectory.defaultFor(constitution).path();
-        RunRequest request = new RunRequest(constitution, dir, b, conds, seed, Optional.ofNullable(prompts), startOver, commandLine());
+        RunRequest request = new RunRequest(constitution, dir, b, conds, seed, Optional.ofNullable(prompts), startOver, commandLine(), trainOn);
         Pipeline pipeline = Pipeline.of(request, roles);
         if (dryRun) {
             printPlan(out, pipeline, dir);
@@ -115,7 +127,10 @@ final class RunCommand implements Callable<Integer> {
         Roles roles = pipeline.roles();
         Plan.Estimate e = pipeline.plan().estimate(roles, roadOptions.config().prices(), roadOptions.concurrency);
         out.println("plan for " + pipeline.constitution().title() + " in " + dir + " (budget " + budget + "; nothing is called)");
-        out.println("  target " + roles.target() + ", judge " + roles.judge() + ", generator " + roles.generator());
+        out.println("  target " + roles.target() + ", judge " + roles.judge() + ", generator " + roles.generator()
+                + roles.trained().map(t -> ", trained " + t).orElse(""));
+        pipeline.request().train().ifPresent(t -> out.println("  then fine-tunes " + t + " on the data, SFT then DPO (not in the table: `cai4j train "
+                + dir + " --provider " + t + " --dry-run` prices it once the data exists), and evaluates the result as the trained model"));
         out.printf(Locale.ROOT, "  %-28s %8s %12s %12s %10s%n", "stage", "calls", "tokens in", "tokens out", "cost USD");
         for (Plan.Row r : e.rows()) row(out, r);
         row(out, e.total());

@@ -40,6 +40,26 @@ class RunCommandTest {
     }
 
     @Test
+    void aNamedTrainedModelIsEvaluatedBesideBareAndPromptedAndTheTrainProviderIsPlanned() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
+            Result dry = cai4j(args(server, run, "--train", server.openAiSpec("target"), "--dry-run"));
+            assertThat(dry.code()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("then fine-tunes " + server.openAiSpec("target") + " on the data, SFT then DPO");
+            assertThat(server.received()).isZero();
+
+            Result r = cai4j(args(server, run, "--trained", server.openAiSpec("tuned"), "--fail-under", "50%", "--fail-under-condition", "trained"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("5/8 train: skipped, no fine-tuning provider named").contains("== 6/8 trained");
+            JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+            assertThat(summary.at("/report/evals/trained").asText()).isEqualTo(server.openAiSpec("tuned"));
+            assertThat(summary.at("/report/evals/conditions").toString()).contains("trained");
+            JsonNode manifest = Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
+            assertThat(manifest.at("/models/trained").asText()).isEqualTo(server.openAiSpec("tuned"));
+        }
+    }
+
+    @Test
     void everyStageRunsAndARerunReplaysEverything() throws Exception {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
@@ -52,7 +72,7 @@ class RunCommandTest {
             assertThat(r.code()).as(r.err()).isZero();
             // the gate reads prompted alone, where the target keeps every rule but refuses the benign requests too
             assertThat(r.out()).contains("check passed: prompted adherence 75.0% (9/12) is at least --fail-under 60.0%");
-            assertThat(r.err()).contains("1/6 scenarios").contains("3/6 training data").contains("5/6 report")
+            assertThat(r.err()).contains("1/8 scenarios").contains("3/8 training data").contains("7/8 report")
                     .contains("6 scenarios held out of the evaluation as training prompts");
             // 6 sampled clauses x 3 kinds x 1 scenario; one of each clause is held out for training,
             // the other 12 are answered bare and prompted

@@ -9,6 +9,7 @@ import cai4j.report.RunLoader;
 import cai4j.report.RunReport;
 import cai4j.road.RoadConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,7 +24,7 @@ public final class Pipeline {
     /** The stages of a run, in order. */
     public static List<Stage> stages() {
         return List.of(new ScenariosStage(), new TargetAndJudgeStage(), new TrainingDataStage(), new ExportStage(),
-                new ReportStage(), new SummaryStage());
+                new TrainStage(Duration.ofSeconds(10)), new TrainedStage(), new ReportStage(), new SummaryStage());
     }
 
     private final RunRequest request;

@@ -3,10 +3,12 @@ package cai4j.run;
 import cai4j.constitution.Constitution;
 import cai4j.evals.EvalFiles;
 import cai4j.model.LanguageModel;
+import cai4j.model.ModelSpec;
 import cai4j.report.RunReport;
 import cai4j.road.Road;
 import cai4j.road.RoadConfig;
 import cai4j.scheduler.StageProgress;
+import cai4j.train.TrainingRecord;
 import java.util.Optional;
 
 /**
@@ -42,7 +44,24 @@ public final class RunContext implements AutoCloseable {
 
     /** The model of a role, through the run's road (every call goes through its ledger). */
     public LanguageModel model(Role role) {
-        return road().model(roles.of(role));
+        return model(roles.of(role));
+    }
+
+    /** A model through the run's road. */
+    public LanguageModel model(ModelSpec spec) {
+        return road().model(spec);
+    }
+
+    /**
+     * The trained model: the one named for the role, else the fine-tuned model the run's training
+     * record holds, on the endpoint that trained it.
+     */
+    public Optional<ModelSpec> trained() {
+        if (roles.trained().isPresent()) return roles.trained();
+        return TrainingRecord.read(request.dir()).flatMap(r -> r.model().map(m -> {
+            ModelSpec endpoint = ModelSpec.parse(r.provider());
+            return new ModelSpec(endpoint.provider(), m, endpoint.baseUrl());
+        }));
     }
 
     /** Progress of a long stage, shown beside the road's own line of calls and cost. */

@@ -32,7 +32,7 @@ class ManifestTest {
     };
 
     JsonNode manifestOf(Path constitution, Path run, List<String> command) throws Exception {
-        RunRequest r = new RunRequest(constitution, run, Budget.MEDIUM, List.of(Condition.BARE, Condition.PROMPTED), 7, Optional.empty(), false, command);
+        RunRequest r = new RunRequest(constitution, run, Budget.MEDIUM, List.of(Condition.BARE, Condition.PROMPTED), 7, Optional.empty(), false, command, Optional.empty());
         Pipeline.of(r, Roles.resolve(Roles.named(), ENV)).withStages(List.of()).run(RoadConfig.defaults().withEnv(ENV), QUIET, x -> "");
         return Json.MAPPER.readTree(run.resolve("manifest.json").toFile());
     }

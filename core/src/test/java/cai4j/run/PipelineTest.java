@@ -44,7 +44,7 @@ class PipelineTest {
     }
 
     static RunRequest request(Path constitution, Path run, String... command) {
-        return new RunRequest(constitution, run, Budget.SMALL, List.of(Condition.BARE, Condition.PROMPTED), 0, Optional.empty(), false, List.of(command));
+        return new RunRequest(constitution, run, Budget.SMALL, List.of(Condition.BARE, Condition.PROMPTED), 0, Optional.empty(), false, List.of(command), Optional.empty());
     }
 
     static Roles roles(TestServer server) {
@@ -70,7 +70,10 @@ class PipelineTest {
 
             assertThat(report).isPresent();
             assertThat(console.notes).filteredOn(n -> n.startsWith("== ")).containsExactly(
-                    "== 1/6 scenarios", "== 2/6 target and judge", "== 3/6 training data", "== 4/6 export", "== 5/6 report", "== 6/6 summary");
+                    "== 1/8 scenarios", "== 2/8 target and judge", "== 3/8 training data", "== 4/8 export",
+                    "== 5/8 train: skipped, no fine-tuning provider named (--train SPEC)",
+                    "== 6/8 trained: skipped, no trained model (--trained SPEC, or --train SPEC to fine-tune one)",
+                    "== 7/8 report", "== 8/8 summary");
             assertThat(console.notes).contains("6 scenarios held out of the evaluation as training prompts (" + run.resolve("evals/split.json") + ")");
             assertThat(console.out.toString()).contains("trl-sft: ").contains("report " + run.resolve("report.html"));
             assertThat(Files.readString(run.resolve("report.html"))).startsWith("<html>");
@@ -105,6 +108,52 @@ class PipelineTest {
             Recorded again = new Recorded();
             pipeline.run(config(), again, r -> "<html></html>");
             assertThat(server.received()).as("a rerun replays every call from the ledger").isEqualTo(calls);
+        }
+    }
+
+    @Test
+    void theLoopFineTunesOnTheRunsDataAndEvaluatesTheTrainedModelBesideBareAndPromptedAndARerunPaysForNothing() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
+            RunRequest asked = request(Path.of("examples/helpful-assistant.md"), run);
+            RunRequest r = new RunRequest(asked.constitution(), run, asked.budget(), List.of(Condition.BARE, Condition.PROMPTED, Condition.TRAINED),
+                    asked.seed(), asked.prompts(), false, asked.command(), Optional.of(cai4j.model.ModelSpec.parse(server.openAiSpec("target"))));
+            List<Stage> quickPolls = Pipeline.stages().stream()
+                    .map(s -> s instanceof TrainStage ? new TrainStage(java.time.Duration.ofMillis(5)) : s).toList();
+            Pipeline pipeline = Pipeline.of(r, roles(server)).withStages(quickPolls);
+            Recorded console = new Recorded();
+            pipeline.run(config(), console, x -> "<html></html>");
+
+            assertThat(console.notes).filteredOn(n -> n.startsWith("== ")).containsExactly(
+                    "== 1/8 scenarios", "== 2/8 target and judge", "== 3/8 training data", "== 4/8 export", "== 5/8 train", "== 6/8 trained",
+                    "== 7/8 report", "== 8/8 summary");
+            String model = cai4j.train.TrainingRecord.finalModel(run).orElseThrow();
+            assertThat(model).startsWith("ft:");
+            assertThat(server.fineTuning().uploads()).isEqualTo(2);
+            assertThat(server.fineTuning().jobsCreated()).as("SFT, then DPO from the SFT model").isEqualTo(2);
+
+            // the fine-tuned model answered the 12 graded scenarios, never a training prompt, beside bare and prompted
+            List<JsonNode> verdicts = new ArrayList<>();
+            for (String line : Files.readAllLines(run.resolve("evals/verdicts.jsonl"))) verdicts.add(Json.MAPPER.readTree(line));
+            assertThat(verdicts).hasSize(36);
+            assertThat(verdicts).filteredOn(v -> v.get("condition").asText().equals("trained"))
+                    .hasSize(12).allSatisfy(v -> assertThat(v.get("target").asText()).isEqualTo(server.openAiSpec(model)));
+            JsonNode split = Json.MAPPER.readTree(run.resolve("evals/split.json").toFile());
+            split.get("train").forEach(id -> assertThat(verdicts).noneMatch(v -> v.get("scenarioId").asText().equals(id.asText())));
+
+            JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+            assertThat(summary.at("/report/evals/trained").asText()).isEqualTo(server.openAiSpec(model));
+            List<String> compared = new ArrayList<>();
+            summary.at("/report/evals/comparisons").forEach(c -> compared.add(c.path("treated").asText() + "-" + c.path("baseline").asText()));
+            assertThat(compared).contains("prompted-bare", "trained-bare", "trained-prompted");
+
+            int calls = server.received();
+            pipeline.run(config(), new Recorded(), x -> "<html></html>");
+            assertThat(server.fineTuning().uploads()).isEqualTo(2);
+            assertThat(server.fineTuning().jobsCreated()).isEqualTo(2);
+            assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
+            assertThat(server.fineTuning().jobsCreated()).isEqualTo(2);
+            assertThat(server.received() - calls).as("a rerun only asks the recorded jobs' status; every model call replays").isLessThanOrEqualTo(4);
         }
     }
 

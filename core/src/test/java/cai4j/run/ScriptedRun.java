@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The three models of a whole run, played by the local test server: the generator ("gen") writes
  * scenarios (JSON) and critiques and revisions (text); the target ("target") keeps the rules only
  * with the constitution as its system prompt; the judge ("judge") keeps every scenario, fails answers
- * with steps, and prefers option A with probability 0.8. Used by {@code TestServer.answeringWith(ScriptedRun::answer)}.
+ * with steps, and prefers option A with probability 0.8; a model fine-tuned from any of them ("ft:...")
+ * keeps the rules without the constitution. Used by {@code TestServer.answeringWith(ScriptedRun::answer)}.
  */
 public final class ScriptedRun {
     private ScriptedRun() {}
@@ -53,7 +54,8 @@ public final class ScriptedRun {
                 }
                 yield new Answer("A", Map.of("A", Math.log(0.8), "B", Math.log(0.2)));
             }
-            default -> Answer.text("?");
+            // a model fine-tuned on the run's data keeps the rules without being told them
+            default -> Answer.text(c.model().startsWith("ft:") ? "I can't help with that part, but here is a safe alternative." : "?");
         };
     }
 }
