@@ -5,7 +5,6 @@ import cai4j.model.ModelException;
 import cai4j.model.ModelSpec;
 import cai4j.model.ProviderErrors;
 import cai4j.model.openai.OpenAiProvider;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.MultipartField;
@@ -193,7 +192,7 @@ public final class FineTuningClient implements AutoCloseable {
         try {
             return op.get();
         } catch (OpenAIServiceException e) {
-            String detail = serverMessage(e);
+            String detail = OpenAiProvider.serverMessage(e);
             String why = detail.isEmpty() ? "" : ": " + errors.scrub(detail);
             ModelException m;
             if (e.statusCode() == 404 && what.startsWith("Fine-tuning job")) {
@@ -215,17 +214,6 @@ public final class FineTuningClient implements AutoCloseable {
     /** "Fine-tuning job ftjob-1: The server at … rejected the API key …", still one sentence. */
     private static ModelException within(String what, ModelException e) {
         return new ModelException(e.kind(), e.status(), what + ": " + e.getMessage(), e.retryAfter().orElse(null), e.getCause());
-    }
-
-    private static String serverMessage(OpenAIServiceException e) {
-        try {
-            JsonNode body = e.body().convert(JsonNode.class);
-            if (body == null) return "";
-            JsonNode msg = body.path("error").isObject() ? body.path("error").path("message") : body.path("message");
-            return msg.isTextual() ? msg.asText() : "";
-        } catch (RuntimeException x) {
-            return "";
-        }
     }
 
     private static void sleep(Duration d) {

@@ -78,7 +78,7 @@ final class OpenAiModel implements LanguageModel {
             answer = raw.parse();
         } catch (OpenAIServiceException e) {
             RateLimits limits = tell(e.headers());
-            throw errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), serverMessage(e), limits.retryAfter(), e);
+            throw errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), OpenAiProvider.serverMessage(e), limits.retryAfter(), e);
         } catch (OpenAIIoException e) {
             errors.unreachable(url, e).ifPresent(u -> { throw u; });
             throw errors.noAnswer(isTimeout(e) ? "did not answer in time" : "broke the connection before answering completely", e);
@@ -172,17 +172,6 @@ final class OpenAiModel implements LanguageModel {
         RateLimits r = RateLimits.fromHeaders(headers.asMap());
         if (!r.isEmpty()) for (Consumer<RateLimits> l : listeners) l.accept(r);
         return r;
-    }
-
-    private static String serverMessage(OpenAIServiceException e) {
-        try {
-            JsonNode body = e.body().convert(JsonNode.class);
-            if (body == null) return "";
-            JsonNode msg = body.path("error").isObject() ? body.path("error").path("message") : body.path("message");
-            return msg.isTextual() ? msg.asText() : "";
-        } catch (RuntimeException x) {
-            return "";
-        }
     }
 
     private static boolean isTimeout(Throwable e) {

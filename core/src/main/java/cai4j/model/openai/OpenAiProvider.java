@@ -4,6 +4,8 @@ import cai4j.InputError;
 import cai4j.model.LanguageModel;
 import cai4j.model.ModelProvider;
 import cai4j.model.ModelSpec;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.openai.errors.OpenAIServiceException;
 import java.time.Duration;
 import java.util.Map;
 
@@ -39,5 +41,17 @@ public final class OpenAiProvider implements ModelProvider {
             throw new InputError(who + " needs an OpenAI API key in the environment variable " + KEY_VAR + ", which is not set.");
         }
         return "no-key"; // local compatible servers usually ignore the key; one that wants it answers 401
+    }
+
+    /** The message of an error answer's body ({@code error.message}, or {@code message}), or "" when it has none. */
+    public static String serverMessage(OpenAIServiceException e) {
+        try {
+            JsonNode body = e.body().convert(JsonNode.class);
+            if (body == null) return "";
+            JsonNode msg = body.path("error").isObject() ? body.path("error").path("message") : body.path("message");
+            return msg.isTextual() ? msg.asText() : "";
+        } catch (RuntimeException x) {
+            return "";
+        }
     }
 }
