@@ -58,6 +58,7 @@ public final class Ledger implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
     private final PreparedStatement find;
+    private final PreparedStatement findPending;
     private final PreparedStatement upsert;
     private final BlockingQueue<Row> waiting = new LinkedBlockingQueue<>();
     private final Thread writer;
@@ -67,10 +68,10 @@ public final class Ledger implements AutoCloseable {
     /** One row to commit, and the caller waiting for it (completed once the row is durable). */
     private record Row(String key, String model, String request, String response, String status, String errorClass,
                        String error, long inputTokens, long outputTokens, long cachedTokens, double cost, long latencyMs,
-                       int attempts, long updatedAt, CompletableFuture<Void> done) {}
+                       int attempts, long updatedAt, String batchId, CompletableFuture<Void> done) {}
 
     /** Tells the writer thread to stop once every row queued before it is committed. */
-    private static final Row STOP = new Row("", "", "", null, "", null, null, 0, 0, 0, 0, 0, 0, 0, new CompletableFuture<>());
+    private static final Row STOP = new Row("", "", "", null, "", null, null, 0, 0, 0, 0, 0, 0, 0, null, new CompletableFuture<>());
 
     private Ledger(Path file, Connection db, Connection writeDb) throws SQLException {
         this.file = file;
@@ -95,8 +96,10 @@ public final class Ledger implements AutoCloseable {
                       cost_usd      REAL NOT NULL DEFAULT 0,
                       latency_ms    INTEGER NOT NULL DEFAULT 0,
                       attempts      INTEGER NOT NULL DEFAULT 0,
-                      updated_at    INTEGER NOT NULL)""");
+                      updated_at    INTEGER NOT NULL,
+                      batch_id      TEXT)""");
             s.execute("CREATE TABLE IF NOT EXISTS replays (model TEXT PRIMARY KEY, count INTEGER NOT NULL)");
+            addBatchColumn(s);
         }
         try (Statement s = writeDb.createStatement()) {
             s.execute("PRAGMA synchronous=NORMAL");
@@ -104,16 +107,26 @@ public final class Ledger implements AutoCloseable {
         }
         writeDb.setAutoCommit(false);
         this.find = db.prepareStatement("SELECT response FROM calls WHERE key = ? AND status = 'ok'");
+        this.findPending = db.prepareStatement("SELECT batch_id FROM calls WHERE key = ? AND status = 'pending' AND batch_id IS NOT NULL");
         this.upsert = writeDb.prepareStatement("""
                 INSERT INTO calls (key, model, request, response, status, error_class, error, input_tokens, output_tokens,
-                                   cached_tokens, cost_usd, latency_ms, attempts, updated_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                   cached_tokens, cost_usd, latency_ms, attempts, updated_at, batch_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(key) DO UPDATE SET response=excluded.response, status=excluded.status,
                   error_class=excluded.error_class, error=excluded.error, input_tokens=excluded.input_tokens,
                   output_tokens=excluded.output_tokens, cached_tokens=excluded.cached_tokens, cost_usd=excluded.cost_usd,
-                  latency_ms=excluded.latency_ms, attempts=calls.attempts + excluded.attempts, updated_at=excluded.updated_at
+                  latency_ms=excluded.latency_ms, attempts=calls.attempts + excluded.attempts, updated_at=excluded.updated_at,
+                  batch_id=excluded.batch_id
                 WHERE calls.status <> 'ok'""");
         this.writer = Thread.ofPlatform().daemon().name("cai4j-ledger-writer").start(this::writeLoop);
+    }
+
+    /** Ledgers written before provider batch jobs have no batch_id column; it is added in place. */
+    private static void addBatchColumn(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery("SELECT 1 FROM pragma_table_info('calls') WHERE name = 'batch_id'")) {
+            if (rs.next()) return;
+        }
+        s.execute("ALTER TABLE calls ADD COLUMN batch_id TEXT");
     }
 
     /** Opens (creating if needed) the ledger of a run directory. */
@@ -182,17 +195,37 @@ public final class Ledger implements AutoCloseable {
         write(key, spec, request, null, "error", e.kind().name(), e.getMessage(), null, 0, 0, attempts);
     }
 
-    /** Records a call submitted to a provider batch job whose answer will come later. */
-    public void recordPending(String key, ModelSpec spec, ChatRequest request) {
-        write(key, spec, request, null, "pending", null, null, null, 0, 0, 0);
+    /** Records a call submitted to a provider batch job whose answer will come later, with the job's id. */
+    public void recordPending(String key, ModelSpec spec, ChatRequest request, String batchId) {
+        write(key, spec, request, null, "pending", null, null, null, 0, 0, 0, batchId);
+    }
+
+    /** The id of the provider batch job a call is waiting in, if it is pending in one. */
+    public Optional<String> pendingBatch(String key) {
+        lock.lock();
+        try {
+            findPending.setString(1, key);
+            try (ResultSet rs = findPending.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("the ledger " + file + " cannot be read: " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void write(String key, ModelSpec spec, ChatRequest request, String response, String status, String errorClass,
                        String error, Completion c, double cost, long latencyMs, int attempts) {
+        write(key, spec, request, response, status, errorClass, error, c, cost, latencyMs, attempts, null);
+    }
+
+    private void write(String key, ModelSpec spec, ChatRequest request, String response, String status, String errorClass,
+                       String error, Completion c, double cost, long latencyMs, int attempts, String batchId) {
         Row row = new Row(key, spec.toString(), Json.write(RequestJson.toJson(request)), response, status, errorClass, error,
                 c == null ? 0 : c.usage().inputTokens(), c == null ? 0 : c.usage().outputTokens(),
                 c == null ? 0 : c.usage().cachedTokens(), cost, latencyMs, attempts, System.currentTimeMillis(),
-                new CompletableFuture<>());
+                batchId, new CompletableFuture<>());
         if (closed) throw new IllegalStateException("the ledger " + file + " is closed");
         waiting.add(row);
         boolean interrupted = false;
@@ -252,6 +285,7 @@ public final class Ledger implements AutoCloseable {
                 upsert.setLong(12, r.latencyMs());
                 upsert.setInt(13, r.attempts());
                 upsert.setLong(14, r.updatedAt());
+                upsert.setString(15, r.batchId());
                 upsert.executeUpdate();
             }
             writeDb.commit(); // durable when this returns; only then are the callers released
@@ -346,6 +380,7 @@ public final class Ledger implements AutoCloseable {
             writeLock.lock();
             try {
                 find.close();
+                findPending.close();
                 upsert.close();
                 writeDb.close();
                 db.close();

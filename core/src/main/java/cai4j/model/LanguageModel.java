@@ -33,6 +33,9 @@ public interface LanguageModel extends AutoCloseable {
      */
     default int maxConcurrency() { return 0; }
 
+    /** The provider's batch jobs (half price, answered within hours), if it has them. */
+    default java.util.Optional<BatchJobs> batchJobs() { return java.util.Optional.empty(); }
+
     @Override
     default void close() {}
 }

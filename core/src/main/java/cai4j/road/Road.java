@@ -1,5 +1,6 @@
 package cai4j.road;
 
+import cai4j.batch.BatchLink;
 import cai4j.ledger.Ledger;
 import cai4j.ledger.LedgerKey;
 import cai4j.ledger.LedgerLink;
@@ -123,22 +124,32 @@ public final class Road implements AutoCloseable {
         var finalLimits = limits;
         Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));
         provider.onRateLimits(endpoint::observe);
-        return new RoadModel(provider, links(endpoint));
+        return new RoadModel(provider, links(endpoint, batchJobs(provider)));
+    }
+
+    /** The provider's batch jobs when the run sends batches ({@code --batch}); a model on this machine has no use for them. */
+    private Optional<cai4j.model.BatchJobs> batchJobs(LanguageModel provider) {
+        if (!config.batch() || provider.local()) return Optional.empty();
+        return Optional.of(provider.batchJobs().orElseThrow(() -> new cai4j.InputError(
+                "--batch needs a provider with batch jobs (openai); " + provider.spec() + " has none: run it without --batch.")));
     }
 
     /**
      * The road, outermost link first. The order is the design: a replay never waits for a slot
      * (ledger before schedule); only an attempt about to be sent holds budget (budget inside the
      * schedule); the cost is counted before the budget releases what the attempt held (usage
-     * inside the budget).
+     * inside the budget). Batching, when on, sits right inside the ledger: only calls the ledger
+     * has no answer for join a batch, and a line that failed in the batch goes on down the road as
+     * an ordinary call.
      */
-    private List<Link> links(Endpoint endpoint) {
-        return List.of(
-                new ProgressLink(progress),
-                new LedgerLink(ledger),
+    private List<Link> links(Endpoint endpoint, Optional<cai4j.model.BatchJobs> batches) {
+        List<Link> links = new java.util.ArrayList<>(List.of(new ProgressLink(progress), new LedgerLink(ledger)));
+        batches.ifPresent(jobs -> links.add(new BatchLink(ledger, jobs, config.prices(), control, config.batchPoll().orElseThrow(), config.progress())));
+        links.addAll(List.of(
                 new ScheduleLink(endpoint, control, config.timeout()),
                 new BudgetLink(control, config.prices()),
-                new UsageLink(progress, config.prices()));
+                new UsageLink(progress, config.prices())));
+        return links;
     }
 
     /** The names of the model providers found on the class path. */
@@ -147,11 +158,12 @@ public final class Road implements AutoCloseable {
     /** What a call would cost, without making it. */
     public record Plan(boolean recorded, long inputTokens, long maxOutputTokens, double maxCostUsd) {}
 
-    /** Estimates a call without opening the provider: replayed from the ledger, or tokens and worst-case cost. */
+    /** Estimates a call without opening the provider: replayed from the ledger, or tokens and worst-case cost (at the batch price with {@code --batch}). */
     public Plan plan(ModelSpec spec, ChatRequest request) {
         boolean recorded = ledger.find(LedgerKey.of(spec, request)).isPresent();
         long in = ScheduleLink.estimateInputTokens(request);
-        double cost = config.prices().cost(spec, new Usage(in, request.maxTokens(), 0));
+        Usage worst = new Usage(in, request.maxTokens(), 0);
+        double cost = config.batch() ? config.prices().batchCost(spec, worst) : config.prices().cost(spec, worst);
         return recorded ? new Plan(true, 0, 0, 0) : new Plan(false, in, request.maxTokens(), cost);
     }
 

@@ -18,6 +18,9 @@ import java.util.TreeMap;
  * The built-in table ({@code cai4j/scheduler/prices.json}) covers common hosted models; a user file in
  * the same format adds or replaces entries. A model is priced by the longest key that prefixes its
  * spec, so {@code openai:gpt-4o-mini-2024-07-18} finds {@code openai:gpt-4o-mini}.
+ *
+ * <p>Calls sent in a provider batch job cost a share of these prices: {@code "_batch"} in the table,
+ * 0.5 in the built-in one (OpenAI's and Anthropic's batch discount, half price on every token).
  */
 public final class Prices {
 
@@ -27,22 +30,30 @@ public final class Prices {
             long uncached = Math.max(0, u.inputTokens() - u.cachedTokens());
             return (uncached * input + u.cachedTokens() * cached + u.outputTokens() * output) / 1_000_000.0;
         }
+
+        /** The same prices scaled by a share (the batch discount). */
+        public Price times(double share) { return new Price(input * share, output * share, cached * share); }
     }
+
+    /** The key of the batch share in a price file. */
+    private static final String BATCH_KEY = "_batch";
 
     private final TreeMap<String, Price> table;
     /** USD per million trained tokens (tokens of the training file times epochs), for fine-tuning. */
     private final TreeMap<String, Double> training;
+    private final double batchShare;
 
-    private Prices(TreeMap<String, Price> table, TreeMap<String, Double> training) {
+    private Prices(TreeMap<String, Price> table, TreeMap<String, Double> training, double batchShare) {
         this.table = table;
         this.training = training;
+        this.batchShare = batchShare;
     }
 
     /** The built-in table. */
     public static Prices builtIn() {
         try (InputStream in = Prices.class.getResourceAsStream("/cai4j/scheduler/prices.json")) {
             JsonNode root = Json.MAPPER.readTree(in);
-            return new Prices(parse(root, "the built-in price table"), parseTraining(root));
+            return new Prices(parse(root, "the built-in price table"), parseTraining(root), batchShare(root, "the built-in price table", 1.0));
         } catch (IOException e) {
             throw new IllegalStateException("the built-in price table cannot be read", e);
         }
@@ -50,7 +61,7 @@ public final class Prices {
 
     /** No prices at all: every call counts as free. */
     public static Prices none() {
-        return new Prices(new TreeMap<>(), new TreeMap<>());
+        return new Prices(new TreeMap<>(), new TreeMap<>(), 1.0);
     }
 
     /** This table with the entries of a user's JSON file added or replaced. */
@@ -61,7 +72,7 @@ public final class Prices {
             t.putAll(parse(root, file.toString()));
             TreeMap<String, Double> tr = new TreeMap<>(training);
             tr.putAll(parseTraining(root));
-            return new Prices(t, tr);
+            return new Prices(t, tr, batchShare(root, file.toString(), batchShare));
         } catch (IOException e) {
             throw new InputError("Cannot read the price table " + file + ": " + cai4j.FileProblem.reason(e) + ".", e);
         }
@@ -71,12 +82,34 @@ public final class Prices {
     public Prices with(String spec, Price price) {
         TreeMap<String, Price> t = new TreeMap<>(table);
         t.put(spec, price);
-        return new Prices(t, training);
+        return new Prices(t, training, batchShare);
     }
 
     /** This table with a model the user declares free (a local server, a paid-up plan): it costs nothing. */
     public Prices free(ModelSpec spec) {
         return with(spec.provider() + ":" + spec.model(), new Price(0, 0, 0));
+    }
+
+    private static double batchShare(JsonNode root, String where, double otherwise) {
+        if (root == null || !root.has(BATCH_KEY)) return otherwise;
+        JsonNode b = root.get(BATCH_KEY);
+        if (!b.isNumber() || b.asDouble() < 0 || b.asDouble() > 1) {
+            throw new InputError(where + " gives \"" + BATCH_KEY + "\" as " + b + "; it must be the share of the price a batch call costs, between 0 and 1.");
+        }
+        return b.asDouble();
+    }
+
+    /** The share of the price a call sent in a provider batch job costs. */
+    public double batchShare() { return batchShare; }
+
+    /** The batch price of a model (its price times the batch share), if the table knows it. */
+    public Optional<Price> batchPrice(ModelSpec spec) {
+        return price(spec).map(p -> p.times(batchShare));
+    }
+
+    /** The cost of a call sent in a provider batch job, in USD; 0 when the model has no price. */
+    public double batchCost(ModelSpec spec, Usage usage) {
+        return batchPrice(spec).map(p -> p.cost(usage)).orElse(0.0);
     }
 
     private static TreeMap<String, Price> parse(JsonNode root, String where) {

@@ -45,7 +45,7 @@ public final class RunControl {
     }
 
     /** Reserves a call's worst-case cost, or stops the run when it could pass the budget. */
-    void reserve(double usd) {
+    public void reserve(double usd) {
         if (maxCost.isEmpty() || usd <= 0) return;
         synchronized (this) {
             double spent = spentBefore + progress.costSoFar();
@@ -58,7 +58,7 @@ public final class RunControl {
         }
     }
 
-    void release(double usd) {
+    public void release(double usd) {
         if (maxCost.isEmpty() || usd <= 0) return;
         synchronized (this) {
             reserved = Math.max(0, reserved - usd);

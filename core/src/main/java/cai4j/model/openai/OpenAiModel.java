@@ -90,7 +90,7 @@ final class OpenAiModel implements LanguageModel {
         return completion(request, answer);
     }
 
-    private ChatCompletionCreateParams params(ChatRequest r) {
+    ChatCompletionCreateParams params(ChatRequest r) {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder().model(spec.model());
         for (Message m : r.messages()) {
             switch (m.role()) {
@@ -132,7 +132,7 @@ final class OpenAiModel implements LanguageModel {
         throw new ModelException(ModelException.Kind.FINAL, 0, "The JSON schema of a request is not a JSON object: " + text.substring(0, Math.min(80, text.length())), null, null);
     }
 
-    private Completion completion(ChatRequest request, ChatCompletion c) {
+    Completion completion(ChatRequest request, ChatCompletion c) {
         if (c.choices().isEmpty()) throw errors.noAnswer("answered with no choices", null);
         ChatCompletion.Choice choice = c.choices().getFirst();
         String text = choice.message().content().orElse(choice.message().refusal().orElse(""));
@@ -179,6 +179,11 @@ final class OpenAiModel implements LanguageModel {
             if (t instanceof java.io.InterruptedIOException) return true;
         }
         return false;
+    }
+
+    @Override
+    public java.util.Optional<cai4j.model.BatchJobs> batchJobs() {
+        return java.util.Optional.of(new OpenAiBatches(this, client, errors, url));
     }
 
     @Override
