@@ -100,6 +100,9 @@ public final class BatchLink implements Link {
             double cost = prices.batchCost(call.spec(), c.usage());
             progress.complete(c.usage(), cost);
             return new Answer(c, false, 1, cost, job.age());
+        } catch (Interrupted e) {
+            // the caller stopped waiting: the call stays pending in the ledger, for a rerun to attach to
+            throw new CallFailed(e, 0);
         } catch (ModelException e) {
             // polling failed for good (a revoked key, a batch the provider no longer knows)
             throw new CallFailed(run.stop(e), 1);
@@ -240,24 +243,27 @@ public final class BatchLink implements Link {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() / 1000.0 + " s";
     }
 
+    /** The caller was interrupted while its call waited for a batch. */
+    private static final class Interrupted extends ModelException {
+        Interrupted(InterruptedException cause) {
+            super(Kind.FINAL, 0, "Interrupted while waiting for a batch; the batch stays pending in the ledger and a rerun attaches to it.", null, cause);
+        }
+    }
+
     /** Waits for a future, stopping when the run is stopped by another call's final error. */
     private static <T> T waitFor(CompletableFuture<T> f, RunControl run) {
-        boolean interrupted = false;
-        try {
-            while (true) {
-                run.checkRunning();
-                try {
-                    return f.get(100, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    // check the run again
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
+        while (true) {
+            run.checkRunning();
+            try {
+                return f.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // check the run again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Interrupted(e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
             }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 }

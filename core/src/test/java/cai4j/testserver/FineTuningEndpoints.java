@@ -82,6 +82,7 @@ public final class FineTuningEndpoints {
     /** An answer: status and JSON body. */
     record Response(int status, String json) {}
 
+    private static final Pattern FILE_CONTENT = Pattern.compile("/files/([^/?]+)/content$");
     private static final Pattern JOB = Pattern.compile("/fine_tuning/jobs/([^/?]+)(/events|/cancel)?(\\?.*)?$");
 
     private final Map<String, UploadedFile> files = Collections.synchronizedMap(new LinkedHashMap<>());
@@ -149,6 +150,11 @@ public final class FineTuningEndpoints {
         if (method.equals("POST") && path.matches(".*/files(\\?.*)?")) return upload(headers, body);
         if (method.equals("POST") && path.matches(".*/fine_tuning/jobs(\\?.*)?")) return create(body);
         if (method.equals("GET") && path.matches(".*/files(\\?.*)?")) return listFiles(query(path));
+        Matcher content = FILE_CONTENT.matcher(path);
+        if (method.equals("GET") && content.find()) {
+            UploadedFile f = files.get(content.group(1));
+            return f == null ? notFound("No such File object: " + content.group(1)) : new Response(200, f.text());
+        }
         if (method.equals("GET") && path.matches(".*/fine_tuning/jobs(\\?.*)?")) return listJobs(query(path));
         Matcher m = JOB.matcher(path);
         if (!m.find()) return notFound("no route " + path);
@@ -179,8 +185,10 @@ public final class FineTuningEndpoints {
         Part purpose = parts.get("purpose");
         if (file == null || purpose == null) return invalid("invalid_request_error", "A multipart upload needs 'file' and 'purpose'.");
         String text = new String(file.content, StandardCharsets.UTF_8);
+        String p = new String(purpose.content, StandardCharsets.UTF_8).strip();
         int line = 0;
-        for (String l : text.split("\n")) {
+        // a training file's lines are conversations; a batch file's are requests, read when its batch runs
+        for (String l : p.equals("batch") ? new String[0] : text.split("\n")) {
             line++;
             if (l.isBlank()) continue;
             try {
@@ -190,14 +198,26 @@ public final class FineTuningEndpoints {
                 return invalid("invalid_file_format", "Line " + line + " is not valid JSON.");
             }
         }
-        String id = "file-" + (files.size() + 1);
-        String p = new String(purpose.content, StandardCharsets.UTF_8).strip();
-        files.put(id, new UploadedFile(id, file.filename, p, file.content));
+        String id = add(file.filename, p, file.content);
         uploads.incrementAndGet();
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", id).put("object", "file").put("bytes", file.content.length).put("created_at", System.currentTimeMillis() / 1000)
                 .put("filename", file.filename).put("purpose", p).put("status", "processed");
         return ok(Json.write(o));
+    }
+
+    /** Stores a file (an upload, or a batch's output written by the server); returns its id. */
+    String add(String filename, String purpose, byte[] content) {
+        synchronized (files) {
+            String id = "file-" + (files.size() + 1);
+            files.put(id, new UploadedFile(id, filename, purpose, content));
+            return id;
+        }
+    }
+
+    /** A stored file, if there is one with this id. */
+    Optional<UploadedFile> file(String id) {
+        return Optional.ofNullable(files.get(id));
     }
 
     private Response create(byte[] body) {

@@ -46,6 +46,7 @@ import java.util.function.Function;
  * Every answer carries {@code x-ratelimit-*} headers (OpenAI) or {@code anthropic-ratelimit-*}
  * headers when an RPM limit is set. Anthropic system prompts marked with {@code cache_control} are
  * "cached": their tokens are reported as cache writes the first time and cache reads afterwards.
+ * OpenAI's file and batch endpoints are served too, under the test's control: see {@link #batches()}.
  */
 public final class TestServer implements AutoCloseable {
     private final ServerSocket socket;
@@ -60,12 +61,13 @@ public final class TestServer implements AutoCloseable {
     private final List<Call> answeredCalls = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> cachedSystems = ConcurrentHashMap.newKeySet();
     private volatile Function<Call, Answer> answers = c -> Answer.text("Answer to: " + c.lastUser());
-    private volatile Function<Call, Fault> faults = c -> Fault.none();
+        private volatile Function<Call, Fault> faults = c -> Fault.none();
     private volatile Duration latency = Duration.ZERO;
     private volatile boolean recording = true;
     private volatile String requiredKey = null;
     private volatile int rpm = 0;
     private final FineTuningEndpoints fineTuning = new FineTuningEndpoints();
+    private final Batches batches = new Batches(c -> openAiAnswer(c, answers.apply(c)), fineTuning);
     private double rpmTokens;
     private long rpmLastNanos;
 
@@ -226,16 +228,23 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** OpenAI's file and batch endpoints of this server, and the control of the batches' course. */
+    public Batches batches() { return batches; }
+
     /** Answers one request; false when the connection must be closed. */
     private boolean handle(Request r, OutputStream out) throws IOException {
-        if (FineTuningEndpoints.routes(r.path)) {
-            fineTuning.count();
+        if (batches.serves(r.path) || FineTuningEndpoints.routes(r.path)) {
             String auth = r.headers.getOrDefault("authorization", "");
             if (requiredKey != null && !auth.equals("Bearer " + requiredKey)) {
                 Fault.Status f = (Fault.Status) Fault.unauthorized();
                 send(out, 401, Map.of(), error(Call.Protocol.OPENAI, f.type(), f.code(), f.message()));
                 return true;
             }
+            if (batches.serves(r.path)) {
+                batches.handle(r.method, r.path, r.body, out);
+                return true;
+            }
+            fineTuning.count();
             FineTuningEndpoints.Response a = fineTuning.handle(r.method, r.path, r.headers, r.body);
             send(out, a.status(), Map.of(), a.json());
             return true;
@@ -423,7 +432,7 @@ public final class TestServer implements AutoCloseable {
         return Json.write(o);
     }
 
-    private static void send(OutputStream out, int status, Map<String, String> headers, String json) throws IOException {
+    static void send(OutputStream out, int status, Map<String, String> headers, String json) throws IOException {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         writeHead(out, status, headers, bytes.length);
         out.write(bytes);
