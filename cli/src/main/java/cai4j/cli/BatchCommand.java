@@ -83,6 +83,14 @@ final class BatchCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the planned calls, estimated tokens and worst-case cost, and call nothing.")
     boolean dryRun;
 
+    @Option(names = "--batch", description = {"Send the requests as one provider batch job (OpenAI Batch API) at the batch price (half price); answers come within 24 hours.",
+            "A rerun after an interruption attaches to the pending batch instead of submitting it again."})
+    boolean batch;
+
+    @Option(names = "--batch-poll", converter = Positive.Seconds.class, defaultValue = "30", paramLabel = "SECONDS",
+            description = "With --batch: seconds between status checks of the pending batch (default: ${DEFAULT-VALUE}).")
+    double batchPollSeconds;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -104,6 +112,7 @@ final class BatchCommand implements Callable<Integer> {
                 .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
                 .withPrices(Models.prices(prices, freeModels));
         if (maxCost != null) config = config.withMaxCost(maxCost);
+        if (batch) config = config.withBatch(Duration.ofMillis((long) (batchPollSeconds * 1000)));
 
         long lines = validate();
         if (dryRun) return dryRun(runDir, config, modelSpec, lines);
@@ -112,7 +121,7 @@ final class BatchCommand implements Callable<Integer> {
         try (Road road = Road.open(runDir, config)) {
             road.progress().plan(lines);
             LanguageModel m = road.model(modelSpec);
-            return runAll(road, m);
+            return runAll(road, m, lines);
         }
     }
 
@@ -241,17 +250,19 @@ final class BatchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  replayed from %s: %d (free)%n", runDir.resolve("ledger.db"), counts[0]);
         out.printf(Locale.ROOT, "  calls to make: %d%n", counts[3]);
         out.printf(Locale.ROOT, "  estimated input tokens: %d, output tokens at most: %d%n", counts[1], counts[2]);
-        out.printf(Locale.ROOT, "  estimated cost at most: %.4f USD%s%n", cost[0],
+        out.printf(Locale.ROOT, "  estimated cost at most: %.4f USD%s%s%n", cost[0], batch ? String.format(Locale.ROOT, " at the batch price (%.0f%% of the price)", 100 * config.prices().batchShare()) : "",
                 config.prices().price(modelSpec).isEmpty() ? " (no price known for " + modelSpec + "; add one with --prices)" : "");
         out.flush();
         return Main.OK;
     }
 
-    private int runAll(Road road, LanguageModel m) throws Exception {
+    private int runAll(Road road, LanguageModel m, long lines) throws Exception {
         Path partial = output.resolveSibling(output.getFileName() + ".partial");
         if (output.toAbsolutePath().getParent() != null) Files.createDirectories(output.toAbsolutePath().getParent());
         // a window of answers in input order: the reader waits when it is full, so memory stays flat
-        BlockingQueue<CompletableFuture<String>> window = new ArrayBlockingQueue<>(Math.max(64, concurrency * 4));
+        // with --batch every request must be in flight at once, so that they all join one batch
+        int windowSize = batch ? (int) Math.min(Integer.MAX_VALUE - 1, lines + 1) : Math.max(64, concurrency * 4);
+        BlockingQueue<CompletableFuture<String>> window = new ArrayBlockingQueue<>(windowSize);
         CompletableFuture<String> end = CompletableFuture.completedFuture(null);
         AtomicLong failed = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();

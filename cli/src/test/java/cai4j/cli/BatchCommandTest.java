@@ -40,6 +40,19 @@ class BatchCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** Runs {@code cai4j} with what it prints on System.err (progress, the summary) added to the result's err. */
+    static Result cai4jWithStderr(String... args) {
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
+        try {
+            Result r = cai4j(args);
+            return new Result(r.code(), r.out(), r.err() + stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(saved);
+        }
+    }
+
     Path input(int n) throws Exception {
         Path in = dir.resolve("requests.jsonl");
         StringBuilder b = new StringBuilder();
@@ -326,5 +339,106 @@ class BatchCommandTest {
                 throw new RuntimeException(e);
             }
         }).collect(Collectors.joining());
+    }
+
+    static long pendingInLedger(Path db) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM calls WHERE status = 'pending' AND batch_id LIKE 'batch_%'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (java.sql.SQLException e) {
+            return 0; // not created yet
+        }
+    }
+
+    @Test
+    void withBatchTheRequestsGoAsOneProviderBatchAndTheAnswersAreWrittenInOrder() throws Exception {
+        int n = 30;
+        Path in = input(n);
+        try (TestServer server = TestServer.start()) {
+            Result r = cai4jWithStderr("batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--batch", "--batch-poll", "0.05");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(server.batches().created()).isEqualTo(1);
+            assertThat(server.received()).as("no ordinary chat call").isZero();
+            List<JsonNode> out = lines(dir.resolve("out.jsonl"));
+            assertThat(out).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                assertThat(out.get(i).path("id").asText()).isEqualTo("q" + i);
+                assertThat(out.get(i).path("completion").asText()).isEqualTo("Answer to: question " + i);
+            }
+            assertThat(r.err()).contains("submitted 30 requests").containsPattern("batch batch_\\d+: completed, 30/30 done, 0 failed");
+        }
+    }
+
+    @Test
+    void aKillWhileTheBatchIsPendingLeavesItInTheLedgerAndARerunAttachesWithoutSubmittingAgain() throws Exception {
+        int n = 40;
+        Path in = input(n);
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().requireKey(KEY)) {
+            server.batches().hold();
+            String[] args = {"batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                "--run", run.toString(), "--batch", "--batch-poll", "0.05"};
+            Process first = child(KEY, args);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((server.batches().polls() < 3 || pendingInLedger(run.resolve("ledger.db")) < n) && first.isAlive() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(first.isAlive()).as("the first run waits for the batch when it is killed").isTrue();
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor();
+            assertThat(pendingInLedger(run.resolve("ledger.db"))).isEqualTo(n);
+            assertThat(server.batches().created()).isEqualTo(1);
+
+            server.batches().release();
+            Process second = child(KEY, args);
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).isZero();
+            assertThat(server.batches().created()).as("the rerun never submits the batch again").isEqualTo(1);
+            assertThat(server.received()).as("no ordinary chat call").isZero();
+            assertThat(pendingInLedger(run.resolve("ledger.db"))).isZero();
+            List<JsonNode> out = lines(dir.resolve("out.jsonl"));
+            assertThat(out).hasSize(n);
+            for (int i = 0; i < n; i++) assertThat(out.get(i).path("completion").asText()).isEqualTo("Answer to: question " + i);
+            String logs = "";
+            for (Path p : Files.list(dir).toList()) {
+                if (Files.isRegularFile(p)) {
+                    String text = Files.readString(p, StandardCharsets.ISO_8859_1);
+                    assertThat(text).as(p.toString()).doesNotContain(KEY);
+                    if (p.getFileName().toString().startsWith("child-")) logs += text;
+                }
+            }
+            assertThat(logs).contains("attached to the batch pending in the ledger");
+            assertThat(new String(Files.readAllBytes(run.resolve("ledger.db")), StandardCharsets.ISO_8859_1)).doesNotContain(KEY);
+        }
+    }
+
+    @Test
+    void aFailedBatchStopsWithOneSentenceNamingTheBatchAndExitCodeThree() throws Exception {
+        Path in = input(5);
+        try (TestServer server = TestServer.start()) {
+            server.batches().failBatches("the input file has an unknown model");
+            Result r = cai4jWithStderr("batch", in.toString(), "--model", server.openAiSpec("gpt-test"), "-o", dir.resolve("out.jsonl").toString(),
+                    "--run", dir.resolve("run").toString(), "--batch", "--batch-poll", "0.05");
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.err()).containsPattern("error: 5 of the requests failed after retries \\(first: The batch batch_\\d+ of openai:gpt-test@\\S+ failed \\(line 1: the input file has an unknown model\\); rerun to submit its calls in a new batch\\.\\)")
+                    .doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void aDryRunWithBatchShowsTheBatchPrice() throws Exception {
+        Path in = input(10);
+        String[] common = {"batch", in.toString(), "--model", "openai:gpt-4o-mini", "-o", dir.resolve("out.jsonl").toString(),
+            "--run", dir.resolve("run").toString(), "--dry-run"};
+        Result full = cai4j(common);
+        List<String> withBatch = new ArrayList<>(List.of(common));
+        withBatch.add("--batch");
+        Result half = cai4j(withBatch.toArray(String[]::new));
+        assertThat(half.code()).as(half.err()).isZero();
+        java.util.regex.Pattern cost = java.util.regex.Pattern.compile("estimated cost at most: ([0-9.]+) USD");
+        java.util.regex.Matcher f = cost.matcher(full.out()), h = cost.matcher(half.out());
+        assertThat(f.find()).isTrue();
+        assertThat(h.find()).isTrue();
+        assertThat(Double.parseDouble(h.group(1))).isPositive().isCloseTo(Double.parseDouble(f.group(1)) / 2, org.assertj.core.data.Offset.offset(0.0001));
+        assertThat(half.out()).contains("at the batch price (50% of the price)");
     }
 }
