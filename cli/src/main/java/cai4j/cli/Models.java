@@ -54,6 +54,13 @@ final class Models {
         @picocli.CommandLine.Option(names = "--timeout", converter = Positive.Seconds.class, defaultValue = "120", paramLabel = "SECONDS", description = "Seconds one model call may take, its retries included (default: ${DEFAULT-VALUE}).")
         double timeoutSeconds;
 
+        @picocli.CommandLine.Option(names = "--batch", description = "Send each stage's calls to OpenAI models as provider batch jobs at the batch price (half price); answers come within 24 hours, and a rerun attaches to a pending batch.")
+        boolean batch;
+
+        @picocli.CommandLine.Option(names = "--batch-poll", converter = Positive.Seconds.class, defaultValue = "30", paramLabel = "SECONDS",
+                description = "With --batch: seconds between status checks of a pending batch (default: ${DEFAULT-VALUE}).")
+        double batchPollSeconds;
+
         RoadConfig config() {
             if (concurrency < 1) throw new cai4j.InputError("--concurrency must be at least 1, not " + concurrency + ".");
             if (!(timeoutSeconds > 0)) throw new cai4j.InputError("--timeout must be a positive number of seconds.");
@@ -62,6 +69,7 @@ final class Models {
                     .withTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000)))
                     .withPrices(prices(prices, freeModels))
                     .withProgress(System.err, Duration.ofSeconds(2));
+            if (batch) c = c.withBatch(Duration.ofMillis((long) (batchPollSeconds * 1000)));
             return maxCost == null ? c : c.withMaxCost(maxCost);
         }
     }

@@ -125,8 +125,10 @@ final class RunCommand implements Callable<Integer> {
 
     private void printPlan(PrintWriter out, Pipeline pipeline, Path dir) {
         Roles roles = pipeline.roles();
-        Plan.Estimate e = pipeline.plan().estimate(roles, roadOptions.config().prices(), roadOptions.concurrency);
-        out.println("plan for " + pipeline.constitution().title() + " in " + dir + " (budget " + budget + "; nothing is called)");
+        var config = roadOptions.config();
+        Plan.Estimate e = pipeline.plan().estimate(roles, config.batch() ? config.prices().forBatch() : config.prices(), roadOptions.concurrency);
+        out.println("plan for " + pipeline.constitution().title() + " in " + dir + " (budget " + budget + "; nothing is called"
+                + (config.batch() ? "; costs at the batch price" : "") + ")");
         out.println("  target " + roles.target() + ", judge " + roles.judge() + ", generator " + roles.generator()
                 + roles.trained().map(t -> ", trained " + t).orElse(""));
         pipeline.request().train().ifPresent(t -> out.println("  then fine-tunes " + t + " on the data, SFT then DPO (not in the table: `cai4j train "

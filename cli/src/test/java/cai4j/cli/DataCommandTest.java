@@ -110,6 +110,22 @@ class DataCommandTest {
     }
 
     @Test
+    void withBatchEveryStepOfCritiqueRevisionIsAnsweredFromProviderBatches() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answering(DataCommandTest::script)) {
+            Result r = cai4j("data", "sft", PAPER_PRINCIPLES, "--prompts", PAPER_PROMPTS, "--limit", "3", "--run", run.toString(),
+                    "--target", server.openAiSpec("target"), "--generator", server.openAiSpec("critic"), "--rounds", "1",
+                    "--batch", "--batch-poll", "0.05");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(server.received()).as("no ordinary chat call").isZero();
+            // per prompt: the relevance pass, the answer, one critique and revision, and the judge on the revision and the answer
+            assertThat(server.batches().submittedLines()).hasSize(3 * (2 + 2 + 2));
+            List<JsonNode> sft = lines(run.resolve("data/sft.jsonl"));
+            assertThat(sft).hasSize(3).allSatisfy(rec -> assertThat(rec.get("revision_response").asText()).isEqualTo("A safer answer."));
+        }
+    }
+
+    @Test
     void prefsFromLogprobsExportedForDpoAndAsParquet() throws Exception {
         Path run = dir.resolve("run");
         Path prompts = dir.resolve("prompts.csv");

@@ -145,6 +145,20 @@ class EvalsCommandTest {
     }
 
     @Test
+    void withBatchTheStagesSendTheirCallsAsProviderBatchesAndTheFiguresAreTheSame() throws Exception {
+        assertThat(generate().code()).isZero();
+        int before = server.calls().size();
+        Run r = cli("evals", "run", "--run", run.toString(), "--target", server.openAiSpec("target"),
+                "--judge", server.openAiSpec("judge"), "--fail-under", "0.6", "--batch", "--batch-poll", "0.05");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("check passed: prompted adherence 66.7% (8/12) is at least --fail-under 60.0%");
+        assertThat(server.calls()).as("no ordinary chat call: every answer came from a batch").hasSize(before);
+        assertThat(server.batches().created()).isPositive();
+        assertThat(server.batches().submittedLines()).hasSizeGreaterThanOrEqualTo(32);
+        assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(32);
+    }
+
+    @Test
     void transientServerFaultsDoNotChangeTheFigures() throws Exception {
         server.faults(TestServer.randomTransientFaults(0.15, 7));
         assertThat(generate().code()).isZero();

@@ -60,6 +60,23 @@ class RunCommandTest {
     }
 
     @Test
+    void withBatchEveryStageIsAnsweredFromProviderBatchesWithTheSameFigures() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
+            Result dry = cai4j(args(server, run, "--dry-run", "--batch"));
+            assertThat(dry.code()).as(dry.err()).isZero();
+            assertThat(dry.out()).contains("costs at the batch price");
+
+            Result r = cai4j(args(server, run, "--fail-under", "60%", "--batch", "--batch-poll", "0.05"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("check passed: prompted adherence 75.0% (9/12) is at least --fail-under 60.0%");
+            assertThat(server.received()).as("no ordinary chat call").isZero();
+            assertThat(server.batches().created()).isPositive();
+            assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(24);
+        }
+    }
+
+    @Test
     void everyStageRunsAndARerunReplaysEverything() throws Exception {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {

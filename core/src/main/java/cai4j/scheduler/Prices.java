@@ -107,6 +107,13 @@ public final class Prices {
         return price(spec).map(p -> p.times(batchShare));
     }
 
+    /** This table at batch prices, for estimates made where only {@link #cost} is asked (a plan's table). */
+    public Prices forBatch() {
+        TreeMap<String, Price> t = new TreeMap<>();
+        table.forEach((k, p) -> t.put(k, p.times(batchShare)));
+        return new Prices(t, training, 1.0);
+    }
+
     /** The cost of a call sent in a provider batch job, in USD; 0 when the model has no price. */
     public double batchCost(ModelSpec spec, Usage usage) {
         return batchPrice(spec).map(p -> p.cost(usage)).orElse(0.0);
