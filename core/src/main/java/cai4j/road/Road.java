@@ -131,7 +131,7 @@ public final class Road implements AutoCloseable {
     private Optional<cai4j.model.BatchJobs> batchJobs(LanguageModel provider) {
         if (!config.batch() || provider.local()) return Optional.empty();
         return Optional.of(provider.batchJobs().orElseThrow(() -> new cai4j.InputError(
-                "--batch needs a provider with batch jobs (openai); " + provider.spec() + " has none: run it without --batch.")));
+                "--batch needs a provider with batch jobs (openai, anthropic); " + provider.spec() + " has none: run it without --batch.")));
     }
 
     /**

@@ -171,6 +171,32 @@ class BatchRoadTest {
     }
 
     @Test
+    void anthropicCallsGoAsOneMessageBatchAtHalfPriceAndErroredLinesAreRetriedOneByOne() throws Exception {
+        int n = 12;
+        try (TestServer server = TestServer.start().requireKey(KEY)) {
+            server.batches().failLines(c -> c.lastUser().equals("question 5"));
+            Prices prices = Prices.builtIn().with("anthropic:claude-test", new Prices.Price(1000, 2000, 100));
+            List<Object> answers;
+            double cost;
+            try (Road road = Road.open(run, batchConfig(new ByteArrayOutputStream()).withPrices(prices))) {
+                answers = runAll(road.model(server.anthropicSpec("claude-test")), questions(n));
+                cost = road.stats().costUsd();
+                assertThat(road.ledgerStats().getFirst().answered()).isEqualTo(n);
+            }
+            for (int i = 0; i < n; i++) assertThat(((Completion) answers.get(i)).text()).isEqualTo("Answer to: question " + i);
+            assertThat(server.batches().created()).isEqualTo(1);
+            assertThat(server.answeredCalls()).extracting(c -> c.lastUser()).containsExactly("question 5");
+            double full;
+            try (Road road = Road.open(run.resolve("ordinary"), config().withPrices(prices))) {
+                runAll(road.model(server.anthropicSpec("claude-test")), questions(n));
+                full = road.stats().costUsd();
+            }
+            // eleven lines at half price and the retried one at full price; the cached system prompt is priced alike on both roads
+            assertThat(cost).isPositive().isLessThan(full * 0.6).isGreaterThan(full * 0.5);
+        }
+    }
+
+    @Test
     void aProviderWithoutBatchJobsIsRefusedWithOneSentence() {
         try (Road road = Road.open(run, config().withBatch(Duration.ofSeconds(1)))) {
             LanguageModel scripted = new cai4j.model.LanguageModel() {
@@ -179,7 +205,7 @@ class BatchRoadTest {
             };
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> road.model(scripted))
                     .isInstanceOf(InputError.class)
-                    .hasMessage("--batch needs a provider with batch jobs (openai); anthropic:claude-test has none: run it without --batch.");
+                    .hasMessage("--batch needs a provider with batch jobs (openai, anthropic); anthropic:claude-test has none: run it without --batch.");
         }
     }
 

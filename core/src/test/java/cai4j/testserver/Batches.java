@@ -19,6 +19,9 @@ import java.util.function.Predicate;
  * OpenAI's batch endpoints on the test server, with the batch's course under the test's control:
  * {@code POST /v1/batches} and {@code GET /v1/batches/{id}}. Input, output and error files are the
  * server's files ({@link FineTuningEndpoints}: {@code POST /v1/files}, {@code GET /v1/files/{id}/content}).
+ * Anthropic's Message Batches take the same course: {@code POST /v1/messages/batches},
+ * {@code GET /v1/messages/batches/{id}} ({@code in_progress}, then {@code ended}) and
+ * {@code GET /v1/messages/batches/{id}/results}.
  *
  * <p>A batch is {@code validating} when created, {@code in_progress} at the next status check, and
  * over at the one after: {@code completed}, or {@code failed} ({@link #failBatches}), or
@@ -28,7 +31,12 @@ import java.util.function.Predicate;
  */
 public final class Batches {
     private final Function<Call, String> chat;
+    private final Function<Call, String> messages;
     private final FineTuningEndpoints files;
+    /** Anthropic batches: the batch, its requests, and its results once ended. */
+    private final Map<String, ObjectNode> messageBatches = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> messageRequests = new ConcurrentHashMap<>();
+    private final Map<String, String> messageResults = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, ObjectNode> batches = new ConcurrentHashMap<>();
     private final AtomicInteger created = new AtomicInteger();
@@ -39,11 +47,13 @@ public final class Batches {
     private volatile Predicate<Call> failLine = c -> false;
 
     /**
-     * @param chat  the server's answer body to a chat-completions call
-     * @param files the server's files
+     * @param chat     the server's answer body to a chat-completions call
+     * @param messages the server's answer body to an Anthropic messages call
+     * @param files    the server's files
      */
-    Batches(Function<Call, String> chat, FineTuningEndpoints files) {
+    Batches(Function<Call, String> chat, Function<Call, String> messages, FineTuningEndpoints files) {
         this.chat = chat;
+        this.messages = messages;
         this.files = files;
     }
 
@@ -80,11 +90,13 @@ public final class Batches {
     }
 
     boolean serves(String path) {
-        return path.startsWith("/v1/batches");
+        return path.startsWith("/v1/batches") || path.startsWith("/v1/messages/batches");
     }
 
     void handle(String method, String path, byte[] body, OutputStream out) throws IOException {
-        if (method.equals("POST") && path.equals("/v1/batches")) {
+        if (path.startsWith("/v1/messages/batches")) {
+            handleMessages(method, path, body, out);
+        } else if (method.equals("POST") && path.equals("/v1/batches")) {
             create(tree(new String(body, StandardCharsets.UTF_8)), out);
         } else if (method.equals("GET") && path.startsWith("/v1/batches/")) {
             retrieve(path.substring("/v1/batches/".length()), out);
@@ -171,6 +183,74 @@ public final class Batches {
             String errId = files.add(b.path("id").asText() + "_error.jsonl", "batch_output", errorLines.toString().getBytes(StandardCharsets.UTF_8));
             b.put("error_file_id", errId);
         }
+    }
+
+    private void handleMessages(String method, String path, byte[] body, OutputStream out) throws IOException {
+        String rest = path.substring("/v1/messages/batches".length());
+        if (method.equals("POST") && rest.isEmpty()) {
+            JsonNode requests = tree(new String(body, StandardCharsets.UTF_8)).path("requests");
+            String id = "msgbatch_" + ids.incrementAndGet();
+            ObjectNode b = Json.MAPPER.createObjectNode();
+            b.put("id", id).put("type", "message_batch").put("processing_status", "in_progress")
+                    .put("created_at", java.time.Instant.now().toString()).put("expires_at", java.time.Instant.now().plusSeconds(86400).toString())
+                    .putNull("ended_at").putNull("archived_at").putNull("cancel_initiated_at").putNull("results_url");
+            b.putObject("request_counts").put("processing", requests.size()).put("succeeded", 0).put("errored", 0).put("canceled", 0).put("expired", 0);
+            b.put("_checks", 0);
+            messageRequests.put(id, requests);
+            messageBatches.put(id, b);
+            created.incrementAndGet();
+            TestServer.send(out, 200, Map.of(), Json.write(withoutChecks(b)));
+            return;
+        }
+        String id = rest.substring(1).replace("/results", "");
+        ObjectNode b = messageBatches.get(id);
+        if (b == null) {
+            TestServer.send(out, 404, Map.of(), "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"no batch " + id + "\"}}");
+        } else if (rest.endsWith("/results")) {
+            TestServer.send(out, 200, Map.of(), messageResults.getOrDefault(id, ""));
+        } else {
+            polls.incrementAndGet();
+            String json;
+            synchronized (b) {
+                int checks = b.path("_checks").asInt() + 1;
+                b.put("_checks", checks);
+                if (checks >= 2 && !held && b.path("processing_status").asText().equals("in_progress")) endMessages(id, b);
+                json = Json.write(withoutChecks(b));
+            }
+            TestServer.send(out, 200, Map.of(), json);
+        }
+    }
+
+    private static ObjectNode withoutChecks(ObjectNode b) {
+        ObjectNode copy = b.deepCopy();
+        copy.remove("_checks");
+        return copy;
+    }
+
+    private void endMessages(String id, ObjectNode b) {
+        StringBuilder results = new StringBuilder();
+        int n = 0, succeeded = 0, errored = 0;
+        for (JsonNode r : messageRequests.get(id)) {
+            n++;
+            Call call = new Call(n, Call.Protocol.ANTHROPIC, Map.of(), r.path("params"), System.nanoTime());
+            ObjectNode line = Json.MAPPER.createObjectNode();
+            line.put("custom_id", r.path("custom_id").asText());
+            ObjectNode result = line.putObject("result");
+            if (failLine.test(call)) {
+                result.put("type", "errored");
+                result.putObject("error").put("type", "error").putObject("error").put("type", "api_error").put("message", "Internal server error");
+                errored++;
+            } else {
+                result.put("type", "succeeded");
+                result.set("message", tree(messages.apply(call)));
+                succeeded++;
+            }
+            results.append(Json.write(line)).append('\n');
+        }
+        messageResults.put(id, results.toString());
+        b.put("processing_status", "ended").put("ended_at", java.time.Instant.now().toString())
+                .put("results_url", "/v1/messages/batches/" + id + "/results");
+        b.withObject("request_counts").put("processing", 0).put("succeeded", succeeded).put("errored", errored);
     }
 
     private static JsonNode tree(String json) {

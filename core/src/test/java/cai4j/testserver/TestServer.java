@@ -67,7 +67,7 @@ public final class TestServer implements AutoCloseable {
     private volatile String requiredKey = null;
     private volatile int rpm = 0;
     private final FineTuningEndpoints fineTuning = new FineTuningEndpoints();
-    private final Batches batches = new Batches(c -> openAiAnswer(c, answers.apply(c)), fineTuning);
+    private final Batches batches = new Batches(c -> openAiAnswer(c, answers.apply(c)), c -> anthropicAnswer(c, answers.apply(c)), fineTuning);
     private double rpmTokens;
     private long rpmLastNanos;
 
@@ -235,7 +235,8 @@ public final class TestServer implements AutoCloseable {
     private boolean handle(Request r, OutputStream out) throws IOException {
         if (batches.serves(r.path) || FineTuningEndpoints.routes(r.path)) {
             String auth = r.headers.getOrDefault("authorization", "");
-            if (requiredKey != null && !auth.equals("Bearer " + requiredKey)) {
+            boolean keyed = auth.equals("Bearer " + requiredKey) || r.headers.getOrDefault("x-api-key", "").equals(requiredKey);
+            if (requiredKey != null && !keyed) {
                 Fault.Status f = (Fault.Status) Fault.unauthorized();
                 send(out, 401, Map.of(), error(Call.Protocol.OPENAI, f.type(), f.code(), f.message()));
                 return true;

@@ -87,6 +87,11 @@ final class AnthropicModel implements LanguageModel {
         } catch (AnthropicException e) {
             throw errors.noAnswer("failed without an answer (" + e.getClass().getSimpleName() + ")", e);
         }
+        return completion(answer);
+    }
+
+    /** An answer as the road's completion: its text, why it stopped, and its tokens (cache reads and writes among the input). */
+    static Completion completion(com.anthropic.models.messages.Message answer) {
         StringBuilder text = new StringBuilder();
         for (ContentBlock block : answer.content()) block.text().ifPresent(t -> text.append(t.text()));
         var u = answer.usage();
@@ -97,7 +102,7 @@ final class AnthropicModel implements LanguageModel {
         return new Completion(text.toString(), finish, usage, Map.of());
     }
 
-    private MessageCreateParams params(ChatRequest r) {
+    MessageCreateParams params(ChatRequest r) {
         MessageCreateParams.Builder b = MessageCreateParams.builder().model(spec.model()).maxTokens(r.maxTokens());
         StringBuilder system = new StringBuilder();
         for (Message m : r.messages()) {
@@ -135,6 +140,11 @@ final class AnthropicModel implements LanguageModel {
             if (t instanceof java.io.InterruptedIOException) return true;
         }
         return false;
+    }
+
+    @Override
+    public java.util.Optional<cai4j.model.BatchJobs> batchJobs() {
+        return java.util.Optional.of(new AnthropicBatches(this, client, errors, url));
     }
 
     @Override
