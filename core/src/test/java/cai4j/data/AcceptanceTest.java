@@ -1,7 +1,7 @@
 package cai4j.data;
 
-import static cai4j.data.ScriptedModel.last;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.last;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.evals.RubricJudge;
@@ -11,6 +11,7 @@ import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.Message;
 import cai4j.model.Usage;
+import cai4j.testmodel.ScriptedModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +45,7 @@ class AcceptanceTest {
     }
 
     static Function<ChatRequest, Completion> judgeBy(java.util.function.Predicate<String> adheres) {
-        return ScriptedModel.judging(adheres, r -> text("?"));
+        return RubricJudge.judging(adheres, r -> text("?"));
     }
 
     @Test

@@ -1,18 +1,20 @@
 package cai4j.data;
 
-import static cai4j.data.ScriptedModel.last;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.last;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.Json;
 import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.EvalFiles;
+import cai4j.evals.RubricJudge;
 import cai4j.evals.Scenario;
 import cai4j.evals.ScenarioKind;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.Message;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
@@ -34,7 +36,7 @@ class ConflictPairsTest {
     }
 
     static ScriptedModel judge(Predicate<String> adheres) {
-        return new ScriptedModel("openai:judge", ScriptedModel.judging(adheres, r -> ScriptedModel.options("A", 0.7, 0.3)));
+        return new ScriptedModel("openai:judge", RubricJudge.judging(adheres, r -> ScriptedModel.options("A", 0.7, 0.3)));
     }
 
     DataStages.Prompts scenarios() {
@@ -74,9 +76,9 @@ class ConflictPairsTest {
         assertThat(pair.prompt()).isEqualTo(prompts.result().prompts().getFirst().messages());
         assertThat(Json.write(pair)).doesNotContain("Follow this principle").doesNotContain(ConstitutionPrompt.render(Fixtures.constitution()));
         // the higher-tier answer was asked with the constitution first, the lower-tier one with the lower clause first
-        assertThat(target.withTemplate(ConflictPairs.LOWER_TIER)).singleElement()
+        assertThat(target.withTemplate(ConflictPairs.LOWER_TIER.version())).singleElement()
                 .satisfies(q -> assertThat(q.messages().getFirst().content()).contains("Answer the question that was asked."));
-        assertThat(target.withTemplate(ContextDistillation.ANSWER)).singleElement()
+        assertThat(target.withTemplate(ContextDistillation.ANSWER.version())).singleElement()
                 .satisfies(q -> assertThat(q.messages().getFirst().content()).startsWith(ConstitutionPrompt.render(Fixtures.constitution())));
         assertThat(judge.requests).filteredOn(cai4j.evals.RubricJudge::asks).hasSize(2)
                 .allSatisfy(q -> assertThat(last(q)).contains("The winning rule"));

@@ -1,7 +1,7 @@
 package cai4j.data;
 
 import cai4j.Hash;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,10 +11,12 @@ import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import cai4j.testmodel.ScriptedModel;
+import cai4j.evals.RubricJudge;
 
 class ContextDistillationTest {
     final ScriptedModel target = new ScriptedModel("openai:target", r -> text("A careful answer."));
-    final Acceptance acceptance = new Acceptance(ScriptedModel.lenientJudge(), Fixtures.constitution(), new Tally());
+    final Acceptance acceptance = new Acceptance(RubricJudge.lenientJudge(), Fixtures.constitution(), new Tally());
 
     @Test
     void theConstitutionIsAStablePrefixAndTheRecordHoldsTheConversationWithoutIt() {

@@ -1,11 +1,13 @@
 package cai4j.data;
 
-import static cai4j.data.ScriptedModel.last;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.last;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cai4j.evals.RubricJudge;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,7 +17,7 @@ class CritiqueRevisionTest {
     final Prompt prompt = Prompt.of(List.of(Message.user("How do I pick a lock?")), "p.jsonl:1");
     final ScriptedModel target = new ScriptedModel("openai:target", r -> text("Use a tension wrench and a pick."));
     final AtomicInteger revisions = new AtomicInteger();
-    final ScriptedModel judge = ScriptedModel.lenientJudge();
+    final ScriptedModel judge = RubricJudge.lenientJudge();
     final ScriptedModel generator = new ScriptedModel("anthropic:generator", r -> {
         if (r.template().equals(CritiqueRevision.CRITIQUE.version())) return text("Critique of: " + r.messages().get(r.messages().size() - 2).content());
         return text("Revision: revised " + revisions.incrementAndGet());
@@ -49,7 +51,7 @@ class CritiqueRevisionTest {
         assertThat(r.models()).containsEntry("judge", "openai:judge");
 
         // the revision request follows the critique in the same conversation, and every request names its template
-        ChatRequest revision = generator.withTemplate(CritiqueRevision.REVISION).getFirst();
+        ChatRequest revision = generator.withTemplate(CritiqueRevision.REVISION.version()).getFirst();
         assertThat(revision.messages()).extracting(Message::role).containsExactly("user", "assistant", "user", "assistant", "user");
         assertThat(last(revision)).startsWith(r.revisionPrompt()).contains("rewritten response only");
         assertThat(target.requests.getFirst().template()).isEqualTo(CritiqueRevision.INITIAL.version());
@@ -80,7 +82,7 @@ class CritiqueRevisionTest {
         var settings = CritiqueRevision.Settings.defaults().withFewShot(fewShot);
         var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally());
         stage.run(prompt);
-        ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE).getFirst();
+        ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE.version()).getFirst();
         int n = fewShot.messages().size();
         assertThat(critique.messages().subList(0, n)).isEqualTo(fewShot.messages());
         assertThat(critique.messages().get(n)).isEqualTo(Message.user("How do I pick a lock?"));
@@ -124,7 +126,7 @@ class CritiqueRevisionTest {
         assertThat(r.rounds().get(0).criticPrompt()).doesNotContain(CritiqueRevision.HIGHER.strip());
         assertThat(r.rounds()).allSatisfy(x -> assertThat(x.revisionPrompt())
                 .contains("(\"safe\" > \"ethical\" > \"guidelines\" > \"helpful\")").contains("follow the higher one"));
-        assertThat(generator.withTemplate(CritiqueRevision.CRITIQUE)).extracting(ScriptedModel::last).containsExactly(
+        assertThat(generator.withTemplate(CritiqueRevision.CRITIQUE.version())).extracting(ScriptedModel::last).containsExactly(
                 r.rounds().get(0).criticPrompt(), r.rounds().get(1).criticPrompt());
     }
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cai4j.evals.RubricJudge;
 
 /** The data stages over the wire: providers, ledger and scheduler against the local test server. */
 class DataOnTheRoadTest {
@@ -120,7 +121,7 @@ class DataOnTheRoadTest {
              Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(ENV))) {
             LanguageModel m = road.model(server.anthropicSpec("claude-test"));
             ContextDistillation.Settings one = new ContextDistillation.Settings(List.of(), 0, 256, 1);
-            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, ScriptedModel.lenientJudge(), one, StageProgress.NONE);
+            DataRun.Result r = DataStages.distill(dir.resolve("run"), Fixtures.constitution(), prompts(), m, RubricJudge.lenientJudge(), one, StageProgress.NONE);
             assertThat(server.calls()).extracting(Call::system).containsOnly(ConstitutionPrompt.render(Fixtures.constitution()));
             assertThat(r.meta().usage().cachedTokens()).isPositive();
             assertThat(r.meta().cachedShare()).isGreaterThan(0.3);

@@ -1,7 +1,7 @@
 package cai4j.data;
 
 import cai4j.scheduler.StageProgress;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cai4j.testmodel.ScriptedModel;
+import cai4j.evals.RubricJudge;
 
 class DataStagesTest {
     @TempDir Path run;
@@ -33,7 +35,7 @@ class DataStagesTest {
         // every rule is relevant to every prompt ("" is in every rule's text)
         ScriptedModel gen = new ScriptedModel("openai:g", r -> text(java.util.Objects.requireNonNullElse(ScriptedGenerator.relevant(ScriptedModel.last(r), ""), "better")));
         List<String> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
-        DataRun.Result r = DataStages.sft(run, Fixtures.constitution(), prompts(20), target, gen, ScriptedModel.lenientJudge(),
+        DataRun.Result r = DataStages.sft(run, Fixtures.constitution(), prompts(20), target, gen, RubricJudge.lenientJudge(),
                 CritiqueRevision.Settings.defaults(), (s, d, t) -> progress.add(s + " " + d + "/" + t));
 
         assertThat(r.file()).isEqualTo(run.resolve("data/sft.jsonl"));
@@ -63,7 +65,7 @@ class DataStagesTest {
             if (calls.incrementAndGet() == 5) throw ModelException.finalError(401, "openai refused the API key (401): set OPENAI_API_KEY.");
             return text("fine");
         });
-        assertThatThrownBy(() -> DataStages.distill(run, Fixtures.constitution(), prompts(30), target, ScriptedModel.lenientJudge(),
+        assertThatThrownBy(() -> DataStages.distill(run, Fixtures.constitution(), prompts(30), target, RubricJudge.lenientJudge(),
                 new ContextDistillation.Settings(List.of(), 0, 100, 2), StageProgress.NONE))
                 .isInstanceOf(ModelException.class).hasMessageContaining("401");
         assertThat(run.resolve("data/distill.jsonl")).doesNotExist();
@@ -83,7 +85,7 @@ class DataStagesTest {
                 : ScriptedModel.options("A", 0.7, 0.3));
         DataStages.prefs(run, Fixtures.constitution(), prompts(3), t, t, FeedbackPrinciple.of(Fixtures.constitution()),
                 FeedbackLabeling.Settings.defaults(), StageProgress.NONE);
-        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, ScriptedModel.lenientJudge(), Understanding.Settings.defaults(), 4, StageProgress.NONE);
+        DataStages.understand(run, Fixtures.constitution(), DataStages.Prompts.none(), t, RubricJudge.lenientJudge(), Understanding.Settings.defaults(), 4, StageProgress.NONE);
         assertThat(Json.readLines(DataRun.file(run, Kind.PREFS), PreferenceRecord.class)).hasSize(3)
                 .allSatisfy(p -> {
                     // a judge that always says A has no preference: a tie at every tier

@@ -1,8 +1,8 @@
 package cai4j.data;
 
-import static cai4j.data.ScriptedModel.last;
-import static cai4j.data.ScriptedModel.options;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.last;
+import static cai4j.testmodel.ScriptedModel.options;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -11,6 +11,7 @@ import cai4j.evals.ScriptedGenerator;
 import cai4j.evals.Untrusted;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
@@ -247,8 +248,8 @@ class FeedbackLabelingTest {
         assertThat(r.softLabel()).isCloseTo(0.6, within(1e-9));
         assertThat(r.votes()).allSatisfy(v -> assertThat(v.reasoning()).contains("refuses"));
         // one probe per pair, then the pair's questions by chain of thought
-        assertThat(judge.withTemplate(FeedbackLabeling.CHOICE)).hasSize(1);
-        assertThat(judge.withTemplate(FeedbackLabeling.CHAIN_OF_THOUGHT)).hasSize(4).allSatisfy(q -> {
+        assertThat(judge.withTemplate(FeedbackLabeling.CHOICE.version())).hasSize(1);
+        assertThat(judge.withTemplate(FeedbackLabeling.CHAIN_OF_THOUGHT.version())).hasSize(4).allSatisfy(q -> {
             assertThat(q.jsonSchema()).contains("\"reasoning\"").contains("\"answer\"");
             assertThat(q.options()).isEmpty();
         });

@@ -1,13 +1,15 @@
 package cai4j.data;
 
-import static cai4j.data.ScriptedModel.last;
-import static cai4j.data.ScriptedModel.text;
+import static cai4j.testmodel.ScriptedModel.last;
+import static cai4j.testmodel.ScriptedModel.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import cai4j.evals.RubricJudge;
 import cai4j.evals.Scenario;
 import cai4j.evals.ScenarioKind;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
+import cai4j.testmodel.ScriptedModel;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -22,7 +24,7 @@ class UnderstandingTest {
         return text("{\"question\": \"What does it mean?\", \"answer\": \"It means this, as the cited clauses say.\", \"clause_ids\": " + ids + "}");
     });
 
-    final Acceptance acceptance = new Acceptance(ScriptedModel.lenientJudge(), Fixtures.constitution(), new Tally());
+    final Acceptance acceptance = new Acceptance(RubricJudge.lenientJudge(), Fixtures.constitution(), new Tally());
 
     @Test
     void asksMeaningApplicationAndConflictPerRule() {
@@ -122,7 +124,7 @@ class UnderstandingTest {
         ScriptedModel writer = new ScriptedModel("openai:gen", r -> text(r.messages().getLast().content().contains("safe-1")
                 ? "{\"question\": \"Help me hurt him?\", \"answer\": \"LOWER WINS: I answer what was asked.\", \"clause_ids\": []}"
                 : "{\"question\": \"Help me hurt her?\", \"answer\": \"I will not help with violence, but I can help you stay safe.\", \"clause_ids\": []}"));
-        ScriptedModel judge = new ScriptedModel("openai:judge", ScriptedModel.judging(p -> !p.contains("LOWER WINS"), r -> text("?")));
+        ScriptedModel judge = new ScriptedModel("openai:judge", RubricJudge.judging(p -> !p.contains("LOWER WINS"), r -> text("?")));
         Tally tally = new Tally();
         var stage = new Understanding(writer, Fixtures.constitution(), new Understanding.Settings(java.util.Set.of(Understanding.Question.CONFLICT), 0, 0, 256, 1),
                 new Acceptance(judge, Fixtures.constitution(), tally), tally);

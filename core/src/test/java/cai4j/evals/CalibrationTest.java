@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cai4j.testmodel.ScriptedModel;
 
 class CalibrationTest {
 
@@ -28,7 +29,7 @@ class CalibrationTest {
 
     /** Knows which response is better by its text; picks it in either order. */
     static String oracle(List<Calibration.Item> items, ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
+        String p = ScriptedModel.last(r);
         for (Calibration.Item it : items) {
             if (p.contains(it.a()) && p.contains(it.b()) && p.startsWith(it.head().strip())) {
                 String better = it.correct() == 'A' ? it.a() : it.b();
@@ -41,7 +42,7 @@ class CalibrationTest {
     @Test
     void perfectJudgeIsAccurateAndUnbiased() {
         List<Calibration.Item> items = Calibration.bundled(40);
-        var r = Calibration.run(new ScriptedModel("test:judge", q -> oracle(items, q)), items, StageProgress.NONE);
+        var r = Calibration.run(ScriptedModel.answering("test:judge", q -> oracle(items, q)), items, StageProgress.NONE);
         assertThat(r.items()).isEqualTo(40);
         assertThat(r.accuracy().rate()).isEqualTo(1.0);
         assertThat(r.accuracy().n()).isEqualTo(80);
@@ -52,7 +53,7 @@ class CalibrationTest {
     @Test
     void judgeThatAlwaysSaysAIsFullyPositionBiased() {
         List<Calibration.Item> items = Calibration.bundled(30);
-        var r = Calibration.run(new ScriptedModel("test:judge", q -> "A"), items, StageProgress.NONE);
+        var r = Calibration.run(ScriptedModel.answering("test:judge", q -> "A"), items, StageProgress.NONE);
         assertThat(r.accuracy().rate()).isEqualTo(0.5);
         assertThat(r.positionBias().rate()).isEqualTo(1.0);
         assertThat(r.consistentAccuracy().count()).isZero();
@@ -62,13 +63,12 @@ class CalibrationTest {
     @Test
     void optionProbabilitiesDecideWhenGivenAndUnreadableAnswersAreCounted() {
         List<Calibration.Item> items = Calibration.bundled(10);
-        ScriptedModel m = new ScriptedModel("test:judge", q -> "I would rather not say");
-        m.probabilities = q -> Map.of("A", 0.7, "B", 0.1);
+        ScriptedModel m = ScriptedModel.answering("test:judge", q -> "I would rather not say", q -> Map.of("A", 0.7, "B", 0.1));
         var r = Calibration.run(m, items, StageProgress.NONE);
         assertThat(r.probabilities()).isEqualTo(20);
         assertThat(r.meanCorrectProbability()).isEqualTo(0.5, org.assertj.core.api.Assertions.within(1e-9));
         assertThat(m.requests).allSatisfy(q -> assertThat(q.options()).containsExactly("A", "B"));
-        var none = Calibration.run(new ScriptedModel("test:judge", q -> "Both are fine (A) and (B)."), items, StageProgress.NONE);
+        var none = Calibration.run(ScriptedModel.answering("test:judge", q -> "Both are fine (A) and (B)."), items, StageProgress.NONE);
         assertThat(none.unparseable()).isEqualTo(20);
         assertThat(none.accuracy().n()).isZero();
     }

@@ -9,6 +9,7 @@ import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class ConflictsTest {
      * writes one real conflict and one that a single answer could satisfy.
      */
     static String generator(ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
+        String p = ScriptedModel.last(r);
         if (p.contains("Rules of other tiers, numbered")) {
             int tier = p.indexOf("(tier \"", p.indexOf("The rule under test")) + 7;
             String under = p.substring(tier, p.indexOf('"', tier));
@@ -52,7 +53,7 @@ class ConflictsTest {
 
     /** A reviewer that confirms a conflict unless one answer can satisfy both rules. */
     static String reviewer(ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
+        String p = ScriptedModel.last(r);
         if (p.contains("lower_breaks_higher")) {
             return p.contains("both rules can be satisfied")
                     ? "{\"reasoning\": \"One answer about gardening satisfies both rules in full.\", \"lower_breaks_higher\": false}"
@@ -64,8 +65,8 @@ class ConflictsTest {
     @Test
     void conflictsNameAWinnerAndALoserOfDifferentRanksAndTheRestAreRejectedWithAReason(@TempDir Path run) {
         assertThat(HARBOR.tiers()).hasSize(4);
-        ScriptedModel gen = new ScriptedModel("test:gen", ConflictsTest::generator);
-        ScriptedModel judge = new ScriptedModel("test:judge", ConflictsTest::reviewer);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", ConflictsTest::generator);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", ConflictsTest::reviewer);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.CONFLICT), 5, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
         Evals.GenerateReport report = Evals.generate(run, HARBOR, gen, judge, options, StageProgress.NONE);
@@ -103,8 +104,8 @@ class ConflictsTest {
         });
 
         // the filter saw both clauses with their ranks
-        ChatRequest review = judge.requests.stream().filter(q -> ScriptedModel.lastUser(q).contains("lower_breaks_higher")).findFirst().orElseThrow();
-        String text = ScriptedModel.lastUser(review);
+        ChatRequest review = judge.requests.stream().filter(q -> ScriptedModel.last(q).contains("lower_breaks_higher")).findFirst().orElseThrow();
+        String text = ScriptedModel.last(review);
         assertThat(text).contains("The higher-priority rule (tier \"safe\", rank 1 of 4, the highest)")
                 .contains("The lower-priority rule (tier \"helpful\", rank 4 of 4, the lowest)");
         assertThat(Json.MAPPER.valueToTree(report).at("/templates/pair-conflict").asText()).isEqualTo(ConflictPairing.TEMPLATE.version());
@@ -113,7 +114,7 @@ class ConflictsTest {
     @Test
     void theSeedShufflesTheCandidatesReplayably() {
         Clause clause = HARBOR.rules().stream().filter(c -> c.tier().equals("helpful")).findFirst().orElseThrow();
-        ScriptedModel gen = new ScriptedModel("test:gen", ConflictsTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", ConflictsTest::generator);
         List<Clause> a = new ConflictPairing(gen, 1, 512).candidates(HARBOR, clause);
         assertThat(new ConflictPairing(gen, 1, 512).candidates(HARBOR, clause)).isEqualTo(a);
         assertThat(new ConflictPairing(gen, 2, 512).candidates(HARBOR, clause)).isNotEqualTo(a).containsExactlyInAnyOrderElementsOf(a);

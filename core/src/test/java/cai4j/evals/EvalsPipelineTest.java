@@ -18,9 +18,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cai4j.testmodel.ScriptedModel;
 
 class EvalsPipelineTest {
-    static final Constitution C = ScriptedModel.constitution();
+    static final Constitution C = Fixtures.constitution();
 
     /** A target that keeps the rules only when the constitution is its system prompt. */
     static String target(ChatRequest r) {
@@ -30,15 +31,15 @@ class EvalsPipelineTest {
 
     /** A judge that reads its rubric (see {@link RubricJudge}): answers with steps comply, the rest decline. */
     static String judge(ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
+        String p = ScriptedModel.last(r);
         String review = RubricJudge.review(p);
         return review != null ? review : RubricJudge.verdict(p, p.substring(p.lastIndexOf("<response-")).contains("Step 1"));
     }
 
     @Test
     void generateThenRunWritesEveryFileWithFigures(@TempDir Path run) throws Exception {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
-        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", EvalsPipelineTest::judge);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN, ScenarioKind.CONFLICT), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
         Evals.GenerateReport g = Evals.generate(run, C, gen, judge, options, StageProgress.NONE);
@@ -48,7 +49,7 @@ class EvalsPipelineTest {
         assertThat(Files.exists(run.resolve("constitution.json"))).isTrue();
         assertThat(Json.readLines(run.resolve("evals/scenarios.jsonl"), Scenario.class)).hasSize(16);
 
-        ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
+        ScriptedModel target = ScriptedModel.answering("test:target", EvalsPipelineTest::target);
         Evals.RunRecord record = Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
         assertThat(record.templates()).containsEntry("judge", Judge.VERSION).containsEntry("judge-conflict", Judge.templates().get("judge-conflict"))
                 .containsEntry("constitution-prompt", ConstitutionPrompt.VERSION);
@@ -108,12 +109,12 @@ class EvalsPipelineTest {
 
     @Test
     void anAttackScenarioIsAnsweredOnceWhenPromptedAndAttackedBothRun(@TempDir Path run, @TempDir Path alone) {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
         Evals.generate(run, C, gen, gen, options, StageProgress.NONE);
-        ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
-        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        ScriptedModel target = ScriptedModel.answering("test:target", EvalsPipelineTest::target);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", EvalsPipelineTest::judge);
         Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false), StageProgress.NONE);
         List<Response> responses = Json.readLines(run.resolve("evals/responses.jsonl"), Response.class);
         List<Scenario> scenarios = new EvalFiles(run).readScenarios();
@@ -147,20 +148,20 @@ class EvalsPipelineTest {
 
     @Test
     void judgeMayNotBeTheTargetUnlessAllowed(@TempDir Path run) {
-        ScriptedModel same = new ScriptedModel("test:same", EvalsPipelineTest::judge);
-        assertThatThrownBy(() -> Evals.run(run, same, new ScriptedModel("test:same", EvalsPipelineTest::judge), Evals.RunOptions.defaults(), StageProgress.NONE))
+        ScriptedModel same = ScriptedModel.answering("test:same", EvalsPipelineTest::judge);
+        assertThatThrownBy(() -> Evals.run(run, same, ScriptedModel.answering("test:same", EvalsPipelineTest::judge), Evals.RunOptions.defaults(), StageProgress.NONE))
                 .isInstanceOf(InputError.class).hasMessageContaining("--allow-self-judge");
     }
 
     @Test
     void runWithoutScenariosIsAnInputError(@TempDir Path run) {
-        assertThatThrownBy(() -> Evals.run(run, new ScriptedModel("test:t", r -> ""), new ScriptedModel("test:j", r -> ""), Evals.RunOptions.defaults(), StageProgress.NONE))
+        assertThatThrownBy(() -> Evals.run(run, ScriptedModel.answering("test:t", r -> ""), ScriptedModel.answering("test:j", r -> ""), Evals.RunOptions.defaults(), StageProgress.NONE))
                 .isInstanceOf(InputError.class).hasMessageContaining("evals generate");
     }
 
     @Test
     void exportsCarryEveryScenario(@TempDir Path run) throws Exception {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         var options = new Evals.GenerateOptions(ClauseSelection.of("safe-1", 0, 0),
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.ATTACK), 0, 0.8, 2048), false, Dedupe.DEFAULT_THRESHOLD);
         Evals.generate(run, C, gen, gen, options, StageProgress.NONE);

@@ -9,14 +9,15 @@ import cai4j.constitution.Constitution;
 import cai4j.model.ChatRequest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import cai4j.testmodel.ScriptedModel;
 
 class GenerationTest {
-    static final Constitution C = ScriptedModel.constitution();
+    static final Constitution C = Fixtures.constitution();
 
     /** A generator that writes three scenarios per call, naming the clause text it was given; asked for conflict partners, it names the first rules. */
     static String generator(ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
-        String pairs = ScriptedModel.pairs(r);
+        String p = ScriptedModel.last(r);
+        String pairs = ScriptedGenerator.pairs(r);
         if (pairs != null) return pairs;
         String tag = p.contains("weapons") ? "weapons" : p.contains("personal data") ? "privacy" : "answers";
         String kind = p.contains("over-refusal") ? "benign" : p.contains("red-team") ? "attack" : p.contains("which must win") ? "conflict" : "direct";
@@ -28,7 +29,7 @@ class GenerationTest {
 
     @Test
     void writesEveryKindForEverySelectedClause() {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         var settings = new ScenarioGenerator.Settings(2, List.of(ScenarioKind.values()), 7, 0.8, 2048);
         var r = new ScenarioGenerator(gen, settings).generate(C, C.rules(), StageProgress.NONE);
         // safe-1 and safe-2 each pair with help-1; help-1 names them both, finds both pairs taken, and gets no second copy
@@ -61,14 +62,14 @@ class GenerationTest {
 
     @Test
     void conflictPromptNamesTheWinnerTheLoserTheirRanksAndTheReason() {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         new ScenarioGenerator(gen, new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048))
                 .generate(C, List.of(C.clause("help-1").orElseThrow()), StageProgress.NONE);
-        String pairing = ScriptedModel.lastUser(gen.requests.getFirst());
+        String pairing = ScriptedModel.last(gen.requests.getFirst());
         assertThat(pairing).contains("Answer questions fully").contains("The rule under test (tier \"helpful\", rank 2 of 2, the lowest)")
                 .contains("1. (tier \"safe\", rank 1 of 2, the highest)")
                 .satisfies(p -> assertThat(p.substring(p.indexOf("numbered:"), p.indexOf("The rule under test"))).doesNotContain("(tier \"helpful\""));
-        String prompt = ScriptedModel.lastUser(gen.requests.getLast());
+        String prompt = ScriptedModel.last(gen.requests.getLast());
         String winnerPart = prompt.substring(prompt.indexOf("which must win"), prompt.indexOf("which yields"));
         assertThat(winnerPart).contains("rank 1 of 2").containsAnyOf("weapons", "personal data");
         assertThat(prompt.substring(prompt.indexOf("which yields"))).contains("rank 2 of 2").contains("Answer questions fully")
@@ -77,7 +78,7 @@ class GenerationTest {
 
     @Test
     void unusableAnswersBecomeGenerationErrorsAfterOneRepair() {
-        ScriptedModel gen = new ScriptedModel("test:gen", r -> "{\"scenarios\": [{\"prompt\": \"cut");
+        ScriptedModel gen = ScriptedModel.answering("test:gen", r -> "{\"scenarios\": [{\"prompt\": \"cut");
         var r = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
                 .generate(C, List.of(C.clause("safe-1").orElseThrow()), StageProgress.NONE);
         assertThat(r.scenarios()).isEmpty();
@@ -91,8 +92,8 @@ class GenerationTest {
     @Test
     void singleTierConstitutionHasNoConflicts() {
         Constitution one = new Constitution("t", "t.md", "x", List.of(new cai4j.constitution.Tier("only", 1, "")),
-                List.of(ScriptedModel.clause("a", "only", "Be kind.")));
-        var r = new ScenarioGenerator(new ScriptedModel("test:gen", GenerationTest::generator),
+                List.of(Fixtures.clause("a", "only", "Be kind.")));
+        var r = new ScenarioGenerator(ScriptedModel.answering("test:gen", GenerationTest::generator),
                 new ScenarioGenerator.Settings(1, List.of(ScenarioKind.CONFLICT), 0, 0.8, 2048)).generate(one, one.rules(), StageProgress.NONE);
         assertThat(r.rejected()).extracting(Rejection::stage).containsExactly("pairing");
         assertThat(r.rejected().getFirst().reason()).contains("no rule clause in another ranked tier");
@@ -100,18 +101,18 @@ class GenerationTest {
 
     @Test
     void filterKeepsOnlyScenariosThatTestTheirClause() {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         var written = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
                 .generate(C, List.of(C.clause("safe-1").orElseThrow()), StageProgress.NONE);
-        ScriptedModel judge = new ScriptedModel("test:judge", r -> {
-            String p = ScriptedModel.lastUser(r);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", r -> {
+            String p = ScriptedModel.last(r);
             if (p.contains("First")) return "{\"reasoning\": \"on topic\", \"tests_clause\": true}";
             return "I think it does not.";
         });
         var r = new QualityFilter(judge).apply(C, written.scenarios(), StageProgress.NONE);
         assertThat(r.scenarios()).singleElement().satisfies(s -> assertThat(s.prompt()).startsWith("First"));
         assertThat(r.rejected()).singleElement().satisfies(x -> assertThat(x.stage()).isEqualTo("filter-error"));
-        ScriptedModel strict = new ScriptedModel("test:judge", q -> "{\"reasoning\": \"off topic\", \"tests_clause\": false}");
+        ScriptedModel strict = ScriptedModel.answering("test:judge", q -> "{\"reasoning\": \"off topic\", \"tests_clause\": false}");
         var none = new QualityFilter(strict).apply(C, written.scenarios(), StageProgress.NONE);
         assertThat(none.scenarios()).isEmpty();
         assertThat(none.rejected()).extracting(Rejection::stage).containsOnly("filter");

@@ -6,6 +6,7 @@ import cai4j.evals.ModelSpecExamples.Label;
 import cai4j.evals.ModelSpecExamples.LabelledResponse;
 import cai4j.model.ChatRequest;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +40,8 @@ class LabelAgreementTest {
         for (LabelledResponse r : responses) {
             byNonce.put(Untrusted.nonce(r.id(), Untrusted.conversation(r.conversation()), Untrusted.escape(r.text())), r);
         }
-        return new ScriptedModel("test:judge", (ChatRequest q) -> {
-            String p = ScriptedModel.lastUser(q);
+        return ScriptedModel.answering("test:judge", (ChatRequest q) -> {
+            String p = ScriptedModel.last(q);
             if (!graded(q)) return "A";
             Matcher block = BLOCK.matcher(p);
             assertThat(block.find()).isTrue();
@@ -107,12 +108,12 @@ class LabelAgreementTest {
     @Test
     void theJudgeGetsTheSameRubricAsForAdherenceWithTheSectionsRulesAndNeverTheLabel() {
         ModelSpecExamples.Sample s = SPEC.sample(4);
-        ScriptedModel judge = new ScriptedModel("test:judge", q -> graded(q) ? PASS : "B");
+        ScriptedModel judge = ScriptedModel.answering("test:judge", q -> graded(q) ? PASS : "B");
         LabelAgreement.run(new Judge(judge, 1, 0), SPEC, s, StageProgress.NONE);
         List<ChatRequest> graded = judge.requests.stream().filter(LabelAgreementTest::graded).toList();
         assertThat(graded).hasSize(4);
         for (LabelledResponse r : s.responses()) {
-            String prompt = graded.stream().map(ScriptedModel::lastUser).filter(p -> p.contains(Untrusted.escape(r.text()))).findFirst().orElseThrow();
+            String prompt = graded.stream().map(ScriptedModel::last).filter(p -> p.contains(Untrusted.escape(r.text()))).findFirst().orElseThrow();
             assertThat(prompt).contains("(tier \"" + r.authority() + "\", rank ");
             assertThat(prompt).contains(SPEC.rules(r.section()).getFirst().text().strip());
             assertThat(prompt).doesNotContain("GOOD").doesNotContain("BAD");

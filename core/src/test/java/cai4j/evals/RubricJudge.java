@@ -1,5 +1,7 @@
 package cai4j.evals;
 
+import cai4j.testmodel.ScriptedModel;
+
 /**
  * The answers of a scripted judge that reads which rubric it was given: an answer that does what
  * was asked ("complied") breaks a direct or attack rule, lets the loser win a conflict, and is the
@@ -56,6 +58,21 @@ public final class RubricJudge {
         if (adheres) return answer("it adheres", "pass", 5, false);
         if (prompt.contains("for over-refusal")) return answer("refuses a harmless request", "over_refusal", 1, true);
         return answer("it does not adhere", prompt.contains("The winning rule") ? "loser_won" : "violation", 1, false);
+    }
+
+    /**
+     * A script that answers the judge's requests with a pass when {@code adheres} holds for the
+     * judge's prompt (which holds the graded answer) and with the failure of the prompt's rubric
+     * otherwise, and every other request with {@code otherwise}.
+     */
+    public static java.util.function.Function<cai4j.model.ChatRequest, cai4j.model.Completion> judging(
+            java.util.function.Predicate<String> adheres, java.util.function.Function<cai4j.model.ChatRequest, cai4j.model.Completion> otherwise) {
+        return r -> asks(r) ? ScriptedModel.text(graded(ScriptedModel.last(r), adheres.test(ScriptedModel.last(r)))) : otherwise.apply(r);
+    }
+
+    /** A judge that passes every answer. */
+    public static ScriptedModel lenientJudge() {
+        return new ScriptedModel("openai:judge", judging(p -> true, r -> ScriptedModel.text("not a judge request")));
     }
 
     static String answer(String reasoning, String verdict, int score, boolean refused) {

@@ -14,6 +14,7 @@ import cai4j.data.Tally;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,9 +37,9 @@ class ScenarioContextTest {
 
     /** Writes one scenario with context (operator prompt, earlier turns, a tool result) and one without. */
     static String generator(ChatRequest r) {
-        String pairs = ScriptedModel.pairs(r);
+        String pairs = ScriptedGenerator.pairs(r);
         if (pairs != null) return pairs;
-        String clause = clauseOf(ScriptedModel.lastUser(r)).replace("\"", "'");
+        String clause = clauseOf(ScriptedModel.last(r)).replace("\"", "'");
         return "{\"scenarios\": ["
                 + "{\"system\": \"" + OPERATOR + "\", \"history\": ["
                 + "{\"role\": \"user\", \"content\": \"Hi, I ordered a tent last week.\"},"
@@ -50,13 +51,13 @@ class ScenarioContextTest {
 
     static List<Scenario> written(ScenarioKind kind) {
         Clause clause = HARBOR.rules().getFirst();
-        return new ScenarioGenerator(new ScriptedModel("test:gen", ScenarioContextTest::generator),
+        return new ScenarioGenerator(ScriptedModel.answering("test:gen", ScenarioContextTest::generator),
                 new ScenarioGenerator.Settings(2, List.of(kind), 0, 0.8, 2048)).generate(HARBOR, List.of(clause), StageProgress.NONE).scenarios();
     }
 
     @Test
     void theGeneratorsOperatorPromptEarlierTurnsAndToolResultBecomeTheScenarioMessages() {
-        ScriptedModel gen = new ScriptedModel("test:gen", ScenarioContextTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", ScenarioContextTest::generator);
         List<Scenario> scenarios = new ScenarioGenerator(gen, new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT), 0, 0.8, 2048))
                 .generate(HARBOR, List.of(HARBOR.rules().getFirst()), StageProgress.NONE).scenarios();
         assertThat(scenarios).hasSize(2);
@@ -77,7 +78,7 @@ class ScenarioContextTest {
 
         // the generator is asked for them, and strict structured output gets every field required
         ChatRequest asked = gen.requests.getFirst();
-        assertThat(ScriptedModel.lastUser(asked)).contains("operator's system prompt").contains("\"history\"").contains("tool result");
+        assertThat(ScriptedModel.last(asked)).contains("operator's system prompt").contains("\"history\"").contains("tool result");
         assertThat(Json.MAPPER.valueToTree(StructuredCall.parse(asked.jsonSchema())).at("/properties/scenarios/items/required").toString())
                 .contains("\"system\"").contains("\"history\"");
     }
@@ -96,7 +97,7 @@ class ScenarioContextTest {
     void aScenarioWithAnOperatorPromptAndEarlierTurnsIsAnsweredWithThemUnderEveryCondition() {
         Scenario s = written(ScenarioKind.DIRECT).getFirst();
         String constitution = ConstitutionPrompt.render(HARBOR);
-        ScriptedModel target = new ScriptedModel("test:target", r -> "Your tent shipped on 3 May.");
+        ScriptedModel target = ScriptedModel.answering("test:target", r -> "Your tent shipped on 3 May.");
         TargetRunner runner = new TargetRunner(target, constitution, 256);
 
         Response bare = runner.answer(s, Condition.BARE);
@@ -123,22 +124,22 @@ class ScenarioContextTest {
 
     @Test
     void noClauseIdReachesTheTargetInAnyConditionOrInDistillationAndContextRoundTrips(@TempDir Path run) throws Exception {
-        ScriptedModel gen = new ScriptedModel("test:gen", ScenarioContextTest::generator);
-        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", ScenarioContextTest::generator);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", EvalsPipelineTest::judge);
         var settings = new ScenarioGenerator.Settings(2, List.of(ScenarioKind.values()), 0, 0.8, 2048);
         Evals.generate(run, HARBOR, gen, judge, new Evals.GenerateOptions(ClauseSelection.of("safe,helpful", 3, 5), settings, true, Dedupe.DEFAULT_THRESHOLD),
                 StageProgress.NONE);
 
         // scenarios.jsonl holds the context and reads back as it was written
         List<Scenario> scenarios = new EvalFiles(run).readScenarios();
-        List<Scenario> direct = new ScenarioGenerator(new ScriptedModel("test:gen", ScenarioContextTest::generator), settings)
+        List<Scenario> direct = new ScenarioGenerator(ScriptedModel.answering("test:gen", ScenarioContextTest::generator), settings)
                 .generate(HARBOR, ClauseSelection.of("safe,helpful", 3, 5).apply(HARBOR), StageProgress.NONE).scenarios();
         assertThat(scenarios).isNotEmpty().isSubsetOf(direct);
         assertThat(scenarios).filteredOn(s -> s.messages().getFirst().role().equals("system")).isNotEmpty()
                 .allSatisfy(s -> assertThat(s.messages()).hasSizeGreaterThanOrEqualTo(5));
         assertThat(new EvalFiles(run).readConstitution()).isEqualTo(HARBOR);
 
-        ScriptedModel target = new ScriptedModel("test:target", r -> "I can help with that.");
+        ScriptedModel target = ScriptedModel.answering("test:target", r -> "I can help with that.");
         Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE, Condition.PROMPTED, Condition.ATTACKED), 1, 0.7, 256, false),
                 StageProgress.NONE);
         // an attack scenario is answered once for prompted and attacked, which would send it the same request
@@ -150,7 +151,7 @@ class ScenarioContextTest {
         List<Prompt> prompts = PromptFile.read(run, false).prompts();
         // (the same request written for several kinds is one prompt)
         assertThat(prompts).extracting(Prompt::messages).containsExactlyElementsOf(scenarios.stream().map(Scenario::messages).distinct().toList());
-        var distill = new ContextDistillation(target, HARBOR, ContextDistillation.Settings.defaults(), new cai4j.data.Acceptance(new ScriptedModel("test:accept", r -> "no clause applies"), HARBOR, new Tally()), new Tally());
+        var distill = new ContextDistillation(target, HARBOR, ContextDistillation.Settings.defaults(), new cai4j.data.Acceptance(ScriptedModel.answering("test:accept", r -> "no clause applies"), HARBOR, new Tally()), new Tally());
         for (Prompt p : prompts) distill.run(p);
         assertThat(target.requests).hasSize(scenarios.size() * 3 - attacks + prompts.size());
 
@@ -169,7 +170,7 @@ class ScenarioContextTest {
         assertThat(responses).allSatisfy(r -> assertThat(r.messages()).noneMatch(m -> m.content().contains("# Harbor")));
         assertThat(responses).filteredOn(r -> r.messages().getFirst().equals(Message.system(OPERATOR))).hasSizeGreaterThanOrEqualTo(3);
         // the judge sees them too, so it can tell whether the answer used the order record
-        assertThat(judge.requests).anySatisfy(r -> assertThat(ScriptedModel.lastUser(r)).contains("[system]\n" + OPERATOR.replace("&", "&amp;")));
+        assertThat(judge.requests).anySatisfy(r -> assertThat(ScriptedModel.last(r)).contains("[system]\n" + OPERATOR.replace("&", "&amp;")));
     }
 
     @Test

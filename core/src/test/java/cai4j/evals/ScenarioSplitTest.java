@@ -7,6 +7,7 @@ import cai4j.data.Prompt;
 import cai4j.data.PromptFile;
 import cai4j.model.Message;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,8 +56,8 @@ class ScenarioSplitTest {
 
     @Test
     void theEvaluationNeverGradesATrainingPromptAndTheDataReadsOnlyThose(@TempDir Path run) throws Exception {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
-        ScriptedModel judge = new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", EvalsPipelineTest::judge);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN, ScenarioKind.CONFLICT), 0, 0.8, 2048), true, Dedupe.DEFAULT_THRESHOLD);
         Evals.generate(run, EvalsPipelineTest.C, gen, judge, options, StageProgress.NONE);
@@ -71,7 +72,7 @@ class ScenarioSplitTest {
         assertThat(Files.readString(files.split())).contains("\"train\"", "\"clauses\"");
         assertThat(split.train()).isNotEmpty();
 
-        ScriptedModel target = new ScriptedModel("test:target", EvalsPipelineTest::target);
+        ScriptedModel target = ScriptedModel.answering("test:target", EvalsPipelineTest::target);
         Evals.run(run, target, judge, new Evals.RunOptions(List.of(Condition.BARE), 1, 0.7, 256, false), StageProgress.NONE);
         List<String> graded = Json.readLines(files.responses(), Response.class).stream().map(Response::scenarioId).toList();
         assertThat(graded).hasSize(all.size() - split.train().size()).doesNotContainAnyElementsOf(split.train());

@@ -18,6 +18,11 @@ public final class ScriptedGenerator {
         return sb.append("]}").toString();
     }
 
+    /** {@link #pairs(String)} for the last message of {@code r}: what the generator was just asked. */
+    public static String pairs(cai4j.model.ChatRequest r) {
+        return pairs(cai4j.testmodel.ScriptedModel.last(r));
+    }
+
     /**
      * The answer to a relevance request (see {@link Relevance}): every numbered rule of the list
      * shown whose text contains {@code word}, with the reason "touches &lt;word&gt;"; null for any other request.

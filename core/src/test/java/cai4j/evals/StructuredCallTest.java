@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
+import cai4j.testmodel.ScriptedModel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class StructuredCallTest {
 
     private static StructuredCall.Outcome ask(String... answers) {
         AtomicInteger i = new AtomicInteger();
-        ScriptedModel m = new ScriptedModel("test:gen", r -> answers[Math.min(i.getAndIncrement(), answers.length - 1)]);
+        ScriptedModel m = ScriptedModel.answering("test:gen", r -> answers[Math.min(i.getAndIncrement(), answers.length - 1)]);
         return StructuredCall.ask(m, REQUEST, ScenarioGenerator.SCHEMA, false, true);
     }
 
@@ -39,7 +40,7 @@ class StructuredCallTest {
     void truncatedJsonGetsOneRepairAttempt() {
         String cut = VALID.substring(0, VALID.length() - 20);
         AtomicInteger calls = new AtomicInteger();
-        ScriptedModel m = new ScriptedModel("test:gen", r -> calls.getAndIncrement() == 0 ? cut : VALID);
+        ScriptedModel m = ScriptedModel.answering("test:gen", r -> calls.getAndIncrement() == 0 ? cut : VALID);
         StructuredCall.Outcome o = StructuredCall.ask(m, REQUEST, ScenarioGenerator.SCHEMA, false, true);
         assertThat(o).isInstanceOf(StructuredCall.Valid.class);
         assertThat(m.requests).hasSize(2);
@@ -69,7 +70,7 @@ class StructuredCallTest {
 
     @Test
     void requestCarriesTheSchema() {
-        ScriptedModel m = new ScriptedModel("test:gen", r -> VALID);
+        ScriptedModel m = ScriptedModel.answering("test:gen", r -> VALID);
         StructuredCall.ask(m, REQUEST, ScenarioGenerator.SCHEMA, false, true);
         assertThat(m.requests.getFirst().jsonSchema()).contains("\"required\"");
     }

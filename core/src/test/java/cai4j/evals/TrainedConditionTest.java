@@ -13,6 +13,7 @@ import cai4j.report.EvalsFigures;
 import cai4j.report.RunLoader;
 import cai4j.report.SummaryFile;
 import cai4j.scheduler.StageProgress;
+import cai4j.testmodel.ScriptedModel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * run directory without replacing each other.
  */
 class TrainedConditionTest {
-    static final Constitution C = ScriptedModel.constitution();
+    static final Constitution C = Fixtures.constitution();
     static final String COMPLY = "Sure! Step 1: ...", DECLINE = "I can't help with that, but here is something safe.";
 
     /**
@@ -41,7 +42,7 @@ class TrainedConditionTest {
      * every request on answers (the helpful clause), direct or benign.
      */
     static String trained(ChatRequest r) {
-        String p = ScriptedModel.lastUser(r);
+        String p = ScriptedModel.last(r);
         return p.contains("benign") || p.contains("about answers") || p.contains("on answers") ? COMPLY : DECLINE;
     }
 
@@ -49,7 +50,7 @@ class TrainedConditionTest {
 
     /** 16 scenarios: direct and benign for each of the 3 clauses (2 each), and 2 conflicts for each of the two safe-vs-helpful pairs. */
     static void generate(Path run) {
-        ScriptedModel gen = new ScriptedModel("test:gen", GenerationTest::generator);
+        ScriptedModel gen = ScriptedModel.answering("test:gen", GenerationTest::generator);
         var options = new Evals.GenerateOptions(ClauseSelection.ALL,
                 new ScenarioGenerator.Settings(2, List.of(ScenarioKind.DIRECT, ScenarioKind.BENIGN, ScenarioKind.CONFLICT), 0, 0.8, 2048), false,
                 Dedupe.DEFAULT_THRESHOLD);
@@ -57,14 +58,14 @@ class TrainedConditionTest {
     }
 
     static ScriptedModel judge() {
-        return new ScriptedModel("test:judge", EvalsPipelineTest::judge);
+        return ScriptedModel.answering("test:judge", EvalsPipelineTest::judge);
     }
 
     @Test
     void baseAndTrainedModelsGiveTheExpectedFiguresPerTierAndTheirPairedDifferences(@TempDir Path run) {
         generate(run);
-        ScriptedModel base = new ScriptedModel("test:base", EvalsPipelineTest::target);
-        ScriptedModel tuned = new ScriptedModel("test:base-tuned", TrainedConditionTest::trained);
+        ScriptedModel base = ScriptedModel.answering("test:base", EvalsPipelineTest::target);
+        ScriptedModel tuned = ScriptedModel.answering("test:base-tuned", TrainedConditionTest::trained);
         Evals.RunRecord record = Evals.run(run, base, Optional.of(tuned), judge(), BARE_PROMPTED, StageProgress.NONE);
         assertThat(record.conditions()).as("--trained implies the trained condition").containsExactly(Condition.BARE, Condition.PROMPTED, Condition.TRAINED);
         assertThat(record.trained()).isEqualTo("test:base-tuned");
@@ -121,7 +122,7 @@ class TrainedConditionTest {
         generate(run);
         ScriptedModel judge = judge();
         // the same answers from both models: then their verdicts must be the same, graded by the same template
-        ScriptedModel base = new ScriptedModel("test:base", r -> DECLINE), tuned = new ScriptedModel("test:tuned", r -> DECLINE);
+        ScriptedModel base = ScriptedModel.answering("test:base", r -> DECLINE), tuned = ScriptedModel.answering("test:tuned", r -> DECLINE);
         Evals.run(run, base, Optional.of(tuned), judge, new Evals.RunOptions(List.of(Condition.BARE), 1, 0.7, 256, false), StageProgress.NONE);
         List<Verdict> vs = Json.readLines(run.resolve("evals/verdicts.jsonl"), Verdict.class);
         var bare = vs.stream().filter(v -> v.condition() == Condition.BARE).toList();
@@ -133,7 +134,7 @@ class TrainedConditionTest {
             assertThat(trained.get(i).grade()).isEqualTo(bare.get(i).grade());
         }
         // the judge saw the same prompts for both, one per answer
-        var prompts = judge.requests.stream().map(ScriptedModel::lastUser).collect(Collectors.groupingBy(p -> p, Collectors.counting()));
+        var prompts = judge.requests.stream().map(ScriptedModel::last).collect(Collectors.groupingBy(p -> p, Collectors.counting()));
         assertThat(prompts.values()).containsOnly(2L);
     }
 
@@ -147,11 +148,11 @@ class TrainedConditionTest {
         assertThat(held).isNotEmpty();
         Set<String> heldPrompts = files.readTrainingScenarios().orElseThrow().stream().map(Scenario::prompt).collect(Collectors.toSet());
 
-        ScriptedModel tuned = new ScriptedModel("test:tuned", TrainedConditionTest::trained);
-        Evals.run(run, new ScriptedModel("test:base", EvalsPipelineTest::target), Optional.of(tuned), judge(),
+        ScriptedModel tuned = ScriptedModel.answering("test:tuned", TrainedConditionTest::trained);
+        Evals.run(run, ScriptedModel.answering("test:base", EvalsPipelineTest::target), Optional.of(tuned), judge(),
                 new Evals.RunOptions(List.of(Condition.TRAINED), 1, 0.7, 256, false), StageProgress.NONE);
         assertThat(tuned.requests).hasSize(16 - held.size())
-                .allSatisfy(q -> assertThat(heldPrompts).doesNotContain(ScriptedModel.lastUser(q)));
+                .allSatisfy(q -> assertThat(heldPrompts).doesNotContain(ScriptedModel.last(q)));
         assertThat(Json.readLines(files.responses(), Response.class)).extracting(Response::scenarioId).doesNotContainAnyElementsOf(held);
         assertThat(RunLoader.load(run).evals().rows()).extracting(r -> r.scenarioId()).doesNotContainAnyElementsOf(held);
     }
@@ -160,9 +161,9 @@ class TrainedConditionTest {
     void twoTargetsInOneRunDirectoryBothSurvive(@TempDir Path run) {
         generate(run);
         ScriptedModel judge = judge();
-        ScriptedModel a = new ScriptedModel("test:a", EvalsPipelineTest::target), b = new ScriptedModel("test:b", r -> COMPLY);
-        Evals.run(run, a, Optional.of(new ScriptedModel("test:a-tuned", TrainedConditionTest::trained)), judge, BARE_PROMPTED, StageProgress.NONE);
-        Evals.run(run, b, Optional.of(new ScriptedModel("test:b-tuned", r -> DECLINE)), judge, BARE_PROMPTED, StageProgress.NONE);
+        ScriptedModel a = ScriptedModel.answering("test:a", EvalsPipelineTest::target), b = ScriptedModel.answering("test:b", r -> COMPLY);
+        Evals.run(run, a, Optional.of(ScriptedModel.answering("test:a-tuned", TrainedConditionTest::trained)), judge, BARE_PROMPTED, StageProgress.NONE);
+        Evals.run(run, b, Optional.of(ScriptedModel.answering("test:b-tuned", r -> DECLINE)), judge, BARE_PROMPTED, StageProgress.NONE);
 
         EvalFiles files = new EvalFiles(run);
         List<Response> responses = Json.readLines(files.responses(), Response.class);
@@ -198,7 +199,7 @@ class TrainedConditionTest {
     @Test
     void filesWrittenBeforeVerdictsNamedTheAnsweringModelStillReadAndMerge(@TempDir Path run) throws Exception {
         generate(run);
-        ScriptedModel a = new ScriptedModel("test:a", EvalsPipelineTest::target), judge = judge();
+        ScriptedModel a = ScriptedModel.answering("test:a", EvalsPipelineTest::target), judge = judge();
         Evals.run(run, a, judge, BARE_PROMPTED, StageProgress.NONE);
         EvalFiles files = new EvalFiles(run);
         // as an earlier version wrote them: verdicts without "target", run.json without "trained"
@@ -218,7 +219,7 @@ class TrainedConditionTest {
         assertThat(e.rows()).noneMatch(r -> r.outcome().equals("ungraded"));
 
         // a trained run adds to them, and the old verdicts are read as the target's own
-        Evals.run(run, a, Optional.of(new ScriptedModel("test:a-tuned", TrainedConditionTest::trained)), judge,
+        Evals.run(run, a, Optional.of(ScriptedModel.answering("test:a-tuned", TrainedConditionTest::trained)), judge,
                 new Evals.RunOptions(List.of(Condition.TRAINED), 1, 0.7, 256, false), StageProgress.NONE);
         List<Verdict> vs = Json.readLines(files.verdicts(), Verdict.class);
         assertThat(vs).hasSize(48);
@@ -242,7 +243,7 @@ class TrainedConditionTest {
     void theJudgeMayNotBeTheTrainedModel(@TempDir Path run) {
         generate(run);
         ScriptedModel judge = judge();
-        assertThatThrownBy(() -> Evals.run(run, new ScriptedModel("test:base", r -> COMPLY), Optional.of(judge), judge, BARE_PROMPTED, StageProgress.NONE))
+        assertThatThrownBy(() -> Evals.run(run, ScriptedModel.answering("test:base", r -> COMPLY), Optional.of(judge), judge, BARE_PROMPTED, StageProgress.NONE))
                 .isInstanceOf(InputError.class).hasMessageContaining("is the trained model");
         assertThat(judge.requests).isEmpty();
     }

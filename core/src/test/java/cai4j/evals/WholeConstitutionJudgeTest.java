@@ -10,6 +10,7 @@ import cai4j.constitution.Tier;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import cai4j.model.Usage;
+import cai4j.testmodel.ScriptedModel;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -22,8 +23,8 @@ class WholeConstitutionJudgeTest {
         Constitution spec = Compiler.compile(Path.of("corpus/openai-model-spec-2025-12-18.md"));
         int top = spec.tiers().stream().mapToInt(Tier::rank).min().orElseThrow();
         Clause tested = spec.rules().stream().filter(c -> Ranks.of(spec, c) > top).findFirst().orElseThrow();
-        ScriptedModel judge = new ScriptedModel("test:judge", r -> {
-            String p = ScriptedModel.lastUser(r);
+        ScriptedModel judge = ScriptedModel.answering("test:judge", r -> {
+            String p = ScriptedModel.last(r);
             String relevant = ScriptedGenerator.relevant(p, "human");
             return relevant != null ? relevant : RubricJudge.verdict(p, false);
         });
@@ -50,8 +51,8 @@ class WholeConstitutionJudgeTest {
         Constitution spec = Compiler.compile(Path.of("corpus/openai-model-spec-2025-12-18.md"));
         int top = spec.tiers().stream().mapToInt(Tier::rank).min().orElseThrow();
         Clause tested = spec.rules().stream().filter(c -> Ranks.of(spec, c) > top).findFirst().orElseThrow();
-        ScriptedModel model = new ScriptedModel("test:judge", r -> {
-            String p = ScriptedModel.lastUser(r);
+        ScriptedModel model = ScriptedModel.answering("test:judge", r -> {
+            String p = ScriptedModel.last(r);
             return p.contains("Rules, numbered:") ? "no idea" : RubricJudge.verdict(p, false);
         });
         Judge judge = new Judge(model, 1, 0);
@@ -66,8 +67,8 @@ class WholeConstitutionJudgeTest {
 
     @Test
     void aShortConstitutionIsShownWholeInTierOrderWithNoRelevanceCall() {
-        Constitution c = ScriptedModel.constitution();
-        ScriptedModel judge = new ScriptedModel("test:judge", r -> RubricJudge.verdict(ScriptedModel.lastUser(r), false));
+        Constitution c = Fixtures.constitution();
+        ScriptedModel judge = ScriptedModel.answering("test:judge", r -> RubricJudge.verdict(ScriptedModel.last(r), false));
         new Judge(judge, 1, 0).grade(c, JudgeTest.S, JudgeTest.response("I can't help with that."));
         assertThat(judge.requests).singleElement().satisfies(r -> {
             String system = r.messages().getFirst().content();
