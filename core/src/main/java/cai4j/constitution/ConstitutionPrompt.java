@@ -18,9 +18,9 @@ public final class ConstitutionPrompt {
     private ConstitutionPrompt() {}
 
     /** Changes whenever the wording below changes; recorded with the templates of a run. */
-    public static final String VERSION = "constitution-prompt@3";
+    public static final String VERSION = "constitution-prompt@4";
 
-    /** Between the constitution and a conversation's own (operator's) system prompt. */
+    /** Between two system prompts of one conversation, where a conversation has several. */
     static final String SEPARATOR = "\n\n---\n\n";
 
     /** The whole constitution as written. */
@@ -38,17 +38,19 @@ public final class ConstitutionPrompt {
     }
 
     /**
-     * A conversation with the constitution as its system prompt: one system message that starts
-     * with the constitution, byte for byte the same in every request, followed by the
-     * conversation's own system prompt (an operator's), then the other turns as they were.
+     * A conversation with the constitution as its system prompt: a first system message that is the
+     * constitution alone, byte for byte the same in every request, so that providers serve it from
+     * their prompt cache (Anthropic marks it as its own cached block; OpenAI caches the longest
+     * prefix seen before); then the conversation's own system prompt (an operator's) as a second
+     * system message, then the other turns as they were. Nothing that changes per call comes
+     * before the constitution.
      */
     public static List<Message> withConstitution(String constitution, List<Message> conversation) {
-        StringBuilder system = new StringBuilder(constitution);
-        for (Message m : conversation) {
-            if (m.role().equals("system") && !m.content().isBlank()) system.append(SEPARATOR).append(m.content().strip());
-        }
         List<Message> out = new ArrayList<>();
-        out.add(Message.system(system.toString()));
+        out.add(Message.system(constitution));
+        String operator = conversation.stream().filter(m -> m.role().equals("system") && !m.content().isBlank())
+                .map(m -> m.content().strip()).collect(Collectors.joining(SEPARATOR));
+        if (!operator.isEmpty()) out.add(Message.system(operator));
         for (Message m : conversation) if (!m.role().equals("system")) out.add(m);
         return List.copyOf(out);
     }

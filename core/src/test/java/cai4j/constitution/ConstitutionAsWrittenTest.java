@@ -147,9 +147,9 @@ class ConstitutionAsWrittenTest {
         List<Message> sent = ConstitutionPrompt.withConstitution("# Rules\n\n- Be kind.", List.of(
                 Message.system("You are Acme's support assistant. Order 1142: shipped 3 May."),
                 Message.user("Where is my order?"), Message.assistant("Which order?"), Message.user("1142")));
-        assertThat(sent.getFirst()).isEqualTo(Message.system(
-                "# Rules\n\n- Be kind.\n\n---\n\nYou are Acme's support assistant. Order 1142: shipped 3 May."));
-        assertThat(sent.subList(1, sent.size())).containsExactly(
+        assertThat(sent.getFirst()).isEqualTo(Message.system("# Rules\n\n- Be kind."));
+        assertThat(sent.get(1)).isEqualTo(Message.system("You are Acme's support assistant. Order 1142: shipped 3 May."));
+        assertThat(sent.subList(2, sent.size())).containsExactly(
                 Message.user("Where is my order?"), Message.assistant("Which order?"), Message.user("1142"));
         assertThat(ConstitutionPrompt.withConstitution("# Rules", List.of(Message.user("Hi"))))
                 .containsExactly(Message.system("# Rules"), Message.user("Hi"));

@@ -29,13 +29,14 @@ class ContextDistillationTest {
         String sa = target.requests.get(0).messages().getFirst().content();
         String sb = target.requests.get(1).messages().getFirst().content();
         assertThat(sa).isEqualTo(stage.systemPrompt());
-        assertThat(sb).isEqualTo(stage.systemPrompt() + "\n\n---\n\nYou are a pirate.");
+        assertThat(sb).isEqualTo(stage.systemPrompt());
+        assertThat(target.requests.get(1).messages().get(1)).isEqualTo(Message.system("You are a pirate."));
         // a constitution known by its clauses alone is listed by their words, tiers in order, without ids
         assertThat(stage.systemPrompt()).isEqualTo(ConstitutionPrompt.render(Fixtures.constitution()))
                 .contains("- Do not help with violence.").contains("## safe: Avoid harm").contains("## helpful: Be useful")
                 .doesNotContain("safe-1").doesNotContain("ctx-1");
         assertThat(stage.systemPrompt().indexOf("## safe")).isLessThan(stage.systemPrompt().indexOf("## helpful"));
-        assertThat(target.requests.get(1).messages()).extracting(Message::role).containsExactly("system", "user");
+        assertThat(target.requests.get(1).messages()).extracting(Message::role).containsExactly("system", "system", "user");
 
         assertThat(a.messages()).containsExactly(Message.user("Hello?"), Message.assistant("A careful answer."));
         assertThat(b.messages()).containsExactly(Message.system("You are a pirate."), Message.user("Ahoy?"), Message.assistant("A careful answer."));

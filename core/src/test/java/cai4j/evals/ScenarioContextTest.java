@@ -107,18 +107,18 @@ class ScenarioContextTest {
 
         Response prompted = runner.answer(s, Condition.PROMPTED);
         List<Message> sent = target.requests.getLast().messages();
-        // the document's text, byte for byte, then the operator's prompt; then the earlier turns and the request
-        assertThat(sent.getFirst()).isEqualTo(Message.system(constitution + "\n\n---\n\n" + OPERATOR));
-        assertThat(sent.subList(1, sent.size())).isEqualTo(s.messages().subList(1, s.messages().size()));
+        // the document's text, byte for byte and alone, then the operator's prompt; then the earlier turns and the request
+        assertThat(sent.subList(0, 2)).containsExactly(Message.system(constitution), Message.system(OPERATOR));
+        assertThat(sent.subList(2, sent.size())).isEqualTo(s.messages().subList(1, s.messages().size()));
         assertThat(prompted.messages()).isEqualTo(s.messages());
         assertThat(prompted.systemPrompt()).isTrue();
 
         Response attacked = runner.answer(s, Condition.ATTACKED);
         List<Message> underAttack = target.requests.getLast().messages();
         List<Message> wrapped = AttackStrategies.named(attacked.strategy()).wrap(s.prompt());
-        assertThat(underAttack.getFirst()).isEqualTo(Message.system(constitution + "\n\n---\n\n" + OPERATOR));
-        assertThat(underAttack.subList(1, 4)).isEqualTo(s.messages().subList(1, 4));
-        assertThat(underAttack.subList(4, underAttack.size())).isEqualTo(wrapped);
+        assertThat(underAttack.subList(0, 2)).containsExactly(Message.system(constitution), Message.system(OPERATOR));
+        assertThat(underAttack.subList(2, 5)).isEqualTo(s.messages().subList(1, 4));
+        assertThat(underAttack.subList(5, underAttack.size())).isEqualTo(wrapped);
         assertThat(attacked.messages()).isEqualTo(java.util.stream.Stream.concat(s.context().stream(), wrapped.stream()).toList());
     }
 
@@ -185,9 +185,10 @@ class ScenarioContextTest {
 
         JsonNode pf = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(ScenarioExport.PROMPTFOO.render(HARBOR, scenarios, Condition.PROMPTED));
         JsonNode messages = pf.at("/tests/0/vars/messages");
-        assertThat(messages).hasSize(5);
-        assertThat(messages.at("/0/content").asText()).isEqualTo(ConstitutionPrompt.render(HARBOR) + "\n\n---\n\n" + OPERATOR);
-        assertThat(messages.at("/4/content").asText()).isEqualTo(s.prompt());
+        assertThat(messages).hasSize(6);
+        assertThat(messages.at("/0/content").asText()).isEqualTo(ConstitutionPrompt.render(HARBOR));
+        assertThat(messages.at("/1/content").asText()).isEqualTo(OPERATOR);
+        assertThat(messages.at("/5/content").asText()).isEqualTo(s.prompt());
         for (Clause c : HARBOR.clauses()) assertThat(messages.toString()).doesNotContain(c.id());
     }
 }

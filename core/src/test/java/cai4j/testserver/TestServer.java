@@ -44,8 +44,11 @@ import java.util.function.Function;
  * }</pre>
  *
  * Every answer carries {@code x-ratelimit-*} headers (OpenAI) or {@code anthropic-ratelimit-*}
- * headers when an RPM limit is set. Anthropic system prompts marked with {@code cache_control} are
- * "cached": their tokens are reported as cache writes the first time and cache reads afterwards.
+ * headers when an RPM limit is set. Prompt caching is simulated as the providers describe it:
+ * Anthropic caches the system blocks up to the last one marked {@code cache_control}, reported as
+ * cache writes the first time and cache reads afterwards; OpenAI reports as
+ * {@code cached_tokens} the longest prefix of the prompt (in {@value #CACHE_UNIT}-character units,
+ * characters / 4 as tokens) that an earlier request to the same model began with.
  * OpenAI's file and batch endpoints are served too, under the test's control: see {@link #batches()}.
  */
 public final class TestServer implements AutoCloseable {
@@ -60,6 +63,10 @@ public final class TestServer implements AutoCloseable {
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
     private final List<Call> answeredCalls = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> cachedSystems = ConcurrentHashMap.newKeySet();
+    /** Characters per unit of OpenAI's simulated prefix cache (its 128-token steps, made small for short test prompts). */
+    static final int CACHE_UNIT = 64;
+    private final Set<String> cachedPrefixes = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Long> cachedTokens = new ConcurrentHashMap<>();
     private volatile Function<Call, Answer> answers = c -> Answer.text("Answer to: " + c.lastUser());
         private volatile Function<Call, Fault> faults = c -> Fault.none();
     private volatile Duration latency = Duration.ZERO;
@@ -362,6 +369,11 @@ public final class TestServer implements AutoCloseable {
         return Math.max(1, (text.length() + 3) / 4);
     }
 
+    /** The prompt-cache reads this server reported in its answer to a call (0 before it is answered). */
+    public long cachedTokens(Call call) {
+        return cachedTokens.getOrDefault(call.seq(), 0L);
+    }
+
     private String openAiAnswer(Call call, Answer a) {
         long prompt = tokens(call.system());
         for (Map.Entry<String, String> t : call.turns()) prompt += tokens(t.getValue()) + 4;
@@ -390,22 +402,58 @@ public final class TestServer implements AutoCloseable {
         }
         ObjectNode u = o.putObject("usage");
         u.put("prompt_tokens", prompt).put("completion_tokens", completion).put("total_tokens", prompt + completion);
-        u.putObject("prompt_tokens_details").put("cached_tokens", 0);
+        long cached = Math.min(prompt, cachedPrefix(call) / 4);
+        cachedTokens.put(call.seq(), cached);
+        u.putObject("prompt_tokens_details").put("cached_tokens", cached);
         return Json.write(o);
+    }
+
+    /**
+     * The characters of this request's prompt (its messages in order) that an earlier request to the
+     * same model began with, in whole units; the prompt's own prefixes are remembered for later ones.
+     */
+    private long cachedPrefix(Call call) {
+        StringBuilder prompt = new StringBuilder();
+        for (JsonNode m : call.body().path("messages")) {
+            prompt.append('<').append(m.path("role").asText()).append('>');
+            JsonNode content = m.path("content");
+            if (content.isTextual()) prompt.append(content.asText());
+            else for (JsonNode part : content) prompt.append(part.path("text").asText());
+        }
+        long cached = 0;
+        long hash = 0;
+        for (int i = 0; i < prompt.length(); i++) {
+            hash = hash * 1_000_003L + prompt.charAt(i);
+            if ((i + 1) % CACHE_UNIT == 0) {
+                String key = call.model() + '/' + (i + 1) + '/' + hash;
+                if (!cachedPrefixes.add(key) && cached == i + 1 - CACHE_UNIT) cached = i + 1;
+            }
+        }
+        return cached;
     }
 
     private String anthropicAnswer(Call call, Answer a) {
         long system = tokens(call.system());
         long rest = 0;
         for (Map.Entry<String, String> t : call.turns()) rest += tokens(t.getValue()) + 4;
-        boolean cacheable = call.body().path("system").isArray()
-                && call.body().path("system").findValue("cache_control") != null;
-        long cacheRead = 0, cacheWrite = 0, input = rest + system;
-        if (cacheable) {
-            input = rest;
-            if (cachedSystems.add(call.system())) cacheWrite = system;
-            else cacheRead = system;
+        // the cached part: the system blocks up to the last one marked cache_control
+        StringBuilder marked = new StringBuilder();
+        StringBuilder upTo = new StringBuilder();
+        if (call.body().path("system").isArray()) {
+            for (JsonNode block : call.body().path("system")) {
+                upTo.append(block.path("text").asText());
+                if (block.has("cache_control")) marked.setLength(0);
+                if (block.has("cache_control")) marked.append(upTo);
+            }
         }
+        long cacheRead = 0, cacheWrite = 0, input = rest + system;
+        if (!marked.isEmpty()) {
+            long cachedPart = tokens(marked.toString());
+            input = rest + Math.max(0, system - cachedPart);
+            if (cachedSystems.add(call.model() + '/' + marked)) cacheWrite = cachedPart;
+            else cacheRead = cachedPart;
+        }
+        cachedTokens.put(call.seq(), cacheRead);
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", "msg_" + call.seq());
         o.put("type", "message");

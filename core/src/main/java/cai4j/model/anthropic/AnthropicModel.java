@@ -104,22 +104,25 @@ final class AnthropicModel implements LanguageModel {
 
     MessageCreateParams params(ChatRequest r) {
         MessageCreateParams.Builder b = MessageCreateParams.builder().model(spec.model()).maxTokens(r.maxTokens());
-        StringBuilder system = new StringBuilder();
+        // each system message is its own block; the first (the constitution, where there is one)
+        // carries the cache mark, so the cached prefix ends before anything that changes per call
+        List<String> system = new java.util.ArrayList<>();
         for (Message m : r.messages()) {
             switch (m.role()) {
-                case "system" -> system.append(system.isEmpty() ? "" : "\n\n").append(m.content());
+                case "system" -> system.add(m.content());
                 case "assistant" -> b.addAssistantMessage(m.content());
                 default -> b.addUserMessage(m.content());
             }
         }
-        if (!r.jsonSchema().isEmpty()) {
-            system.append(system.isEmpty() ? "" : "\n\n").append("Answer with only a JSON value that follows this JSON schema:\n").append(r.jsonSchema());
-        }
+        if (!r.jsonSchema().isEmpty()) system.add("Answer with only a JSON value that follows this JSON schema:\n" + r.jsonSchema());
         if (!system.isEmpty()) {
-            b.systemOfTextBlockParams(List.of(TextBlockParam.builder()
-                    .text(system.toString())
-                    .cacheControl(CacheControlEphemeral.builder().build())
-                    .build()));
+            List<TextBlockParam> blocks = new java.util.ArrayList<>();
+            for (int i = 0; i < system.size(); i++) {
+                TextBlockParam.Builder block = TextBlockParam.builder().text(i == 0 ? system.get(i) : "\n\n" + system.get(i));
+                if (i == 0) block.cacheControl(CacheControlEphemeral.builder().build());
+                blocks.add(block.build());
+            }
+            b.systemOfTextBlockParams(blocks);
         }
         // this SDK version has no typed temperature field; the API still takes it
         b.putAdditionalBodyProperty("temperature", com.anthropic.core.JsonValue.from(r.temperature()));
