@@ -2,6 +2,7 @@ package cai4j.data;
 
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Ranks;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
@@ -66,6 +67,8 @@ public final class CritiqueRevision {
     private final LanguageModel target;
     private final LanguageModel generator;
     private final Constitution constitution;
+    /** The whole constitution, the first and byte-identical system message of every critique and revision request. */
+    private final String constitutionPrompt;
     private final Relevant.Finder relevance;
     private final Settings settings;
     private final Tally tally;
@@ -78,6 +81,7 @@ public final class CritiqueRevision {
         this.target = target;
         this.generator = generator;
         this.constitution = constitution;
+        this.constitutionPrompt = ConstitutionPrompt.render(constitution);
         this.relevance = relevance;
         this.settings = settings;
         this.tally = tally;
@@ -123,10 +127,12 @@ public final class CritiqueRevision {
         for (int r = 0; r < settings.rounds(); r++) {
             Principle p = chosen.get(r);
             tally.used(p.clauseId());
-            // a system message of the prompt stays first; the worked examples come before the dialogue
-            List<Message> conversation = new ArrayList<>(prompt.messages().stream().filter(m -> m.role().equals("system")).toList());
-            conversation.addAll(settings.fewShot().messages());
-            conversation.addAll(prompt.messages().stream().filter(m -> !m.role().equals("system")).toList());
+            // the constitution first (the same bytes in every call, so a provider's prompt cache serves
+            // it), then a system message of the prompt; the worked examples come before the dialogue
+            List<Message> dialogue = new ArrayList<>(prompt.messages().stream().filter(m -> m.role().equals("system")).toList());
+            dialogue.addAll(settings.fewShot().messages());
+            dialogue.addAll(prompt.messages().stream().filter(m -> !m.role().equals("system")).toList());
+            List<Message> conversation = new ArrayList<>(ConstitutionPrompt.withConstitution(constitutionPrompt, dialogue));
             conversation.add(Message.assistant(current));
             int rank = Ranks.of(constitution, p.clause());
             boolean higher = relevant.clauses().stream().anyMatch(cl -> Ranks.of(constitution, cl) < rank);

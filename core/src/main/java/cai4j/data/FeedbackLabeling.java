@@ -3,6 +3,7 @@ package cai4j.data;
 import cai4j.Hash;
 import cai4j.Json;
 import cai4j.constitution.Constitution;
+import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Untrusted;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
@@ -139,6 +140,8 @@ public final class FeedbackLabeling {
     private final LanguageModel target;
     private final LanguageModel judge;
     private final Constitution constitution;
+    /** The whole constitution, the first and byte-identical system message of every question. */
+    private final String constitutionPrompt;
     private final List<FeedbackPrinciple> principles;
     private final Relevant.Finder relevance;
     private final Settings settings;
@@ -155,6 +158,7 @@ public final class FeedbackLabeling {
         this.target = target;
         this.judge = judge;
         this.constitution = constitution;
+        this.constitutionPrompt = ConstitutionPrompt.render(constitution);
         this.principles = List.copyOf(principles);
         this.relevance = relevance;
         this.settings = settings;
@@ -335,7 +339,8 @@ public final class FeedbackLabeling {
         values.put("b", eb);
         values.put("principle", p.fromClause() ? "The principle to compare under (" + p.place() + "):" : "The question to compare under:");
         values.put("question", p.question());
-        return Requests.of(List.of(Message.user(template.render(values))), template, 0.0, 8);
+        // the constitution first, the same bytes in every question, so a provider's prompt cache serves it
+        return Requests.of(ConstitutionPrompt.withConstitution(constitutionPrompt, List.of(Message.user(template.render(values)))), template, 0.0, 8);
     }
 
     /** Worked comparisons are text written elsewhere too: escaped, and each within its own delimiters. */

@@ -67,6 +67,7 @@ public final class TestServer implements AutoCloseable {
     static final int CACHE_UNIT = 64;
     private final Set<String> cachedPrefixes = ConcurrentHashMap.newKeySet();
     private final Map<Long, Long> cachedTokens = new ConcurrentHashMap<>();
+    private final Map<Long, Long> answeredNanos = new ConcurrentHashMap<>();
     private volatile Function<Call, Answer> answers = c -> Answer.text("Answer to: " + c.lastUser());
         private volatile Function<Call, Fault> faults = c -> Fault.none();
     private volatile Duration latency = Duration.ZERO;
@@ -347,6 +348,7 @@ public final class TestServer implements AutoCloseable {
         Answer a = answers.apply(call);
         String json = protocol == Call.Protocol.OPENAI ? openAiAnswer(call, a) : anthropicAnswer(call, a);
         send(out, 200, limitHeaders, json);
+        answeredNanos.put(call.seq(), System.nanoTime());
         answered.incrementAndGet();
         if (recording) answeredCalls.add(call);
         return true;
@@ -372,6 +374,11 @@ public final class TestServer implements AutoCloseable {
     /** The prompt-cache reads this server reported in its answer to a call (0 before it is answered). */
     public long cachedTokens(Call call) {
         return cachedTokens.getOrDefault(call.seq(), 0L);
+    }
+
+    /** {@link System#nanoTime()} when the answer to a call had been sent ({@link Long#MAX_VALUE} before). */
+    public long answeredNanos(Call call) {
+        return answeredNanos.getOrDefault(call.seq(), Long.MAX_VALUE);
     }
 
     private String openAiAnswer(Call call, Answer a) {
