@@ -52,7 +52,8 @@ class CritiqueRevisionTest {
 
         // the revision request follows the critique in the same conversation, and every request names its template
         ChatRequest revision = generator.withTemplate(CritiqueRevision.REVISION.version()).getFirst();
-        assertThat(revision.messages()).extracting(Message::role).containsExactly("user", "assistant", "user", "assistant", "user");
+        assertThat(revision.messages()).extracting(Message::role).containsExactly("system", "user", "assistant", "user", "assistant", "user");
+        assertThat(revision.messages().getFirst()).isEqualTo(Message.system(cai4j.constitution.ConstitutionPrompt.render(Fixtures.constitution())));
         assertThat(last(revision)).startsWith(r.revisionPrompt()).contains("rewritten response only");
         assertThat(target.requests.getFirst().template()).isEqualTo(CritiqueRevision.INITIAL.version());
         assertThat(target.requests.getFirst().messages()).isEqualTo(prompt.messages());
@@ -84,9 +85,11 @@ class CritiqueRevisionTest {
         stage.run(prompt);
         ChatRequest critique = generator.withTemplate(CritiqueRevision.CRITIQUE.version()).getFirst();
         int n = fewShot.messages().size();
-        assertThat(critique.messages().subList(0, n)).isEqualTo(fewShot.messages());
-        assertThat(critique.messages().get(n)).isEqualTo(Message.user("How do I pick a lock?"));
-        assertThat(critique.messages()).hasSize(n + 3);
+        // after the constitution, which comes first in every critique request
+        assertThat(critique.messages().getFirst()).isEqualTo(Message.system(cai4j.constitution.ConstitutionPrompt.render(Fixtures.constitution())));
+        assertThat(critique.messages().subList(1, n + 1)).isEqualTo(fewShot.messages());
+        assertThat(critique.messages().get(n + 1)).isEqualTo(Message.user("How do I pick a lock?"));
+        assertThat(critique.messages()).hasSize(n + 4);
     }
 
     @Test
