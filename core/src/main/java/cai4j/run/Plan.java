@@ -65,8 +65,9 @@ public record Plan(Map<String, Step> stages) {
         s.put("judge verdicts", new Step("judge", answers, 700 + answer, 200));
         // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
         s.put("judge vs human labels", new Step("judge", 2L * b.labelled, 800, 150));
-        s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, 600, answer));
-        s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, 500, answer / 2));
+        // critique and revision (two of the three calls) and the feedback questions (four of the six) start with the constitution
+        s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, 600 + constitutionTokens * 2 / 3, answer));
+        s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, 500 + constitutionTokens * 4 / 6, answer / 2));
         s.put("distill", new Step("target", dataPrompts, 150 + constitutionTokens, answer));
         s.put("understanding", new Step("generator", questions, 300 + constitutionTokens, answer));
         s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, 200));
