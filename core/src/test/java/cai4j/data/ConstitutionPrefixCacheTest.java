@@ -61,7 +61,7 @@ class ConstitutionPrefixCacheTest {
              Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(DataOnTheRoadTest.ENV))) {
             LanguageModel m = road.model(spec(server, provider));
             DataStages.distill(dir.resolve("run"), Fixtures.constitution(), DataStages.Prompts.read(prompts, false, 0), m,
-                    ScriptedModel.lenientJudge(), new ContextDistillation.Settings(List.of(), 0, 256, 1), StageProgress.NONE);
+                    cai4j.evals.RubricJudge.lenientJudge(), new ContextDistillation.Settings(List.of(), 0, 256, 1), StageProgress.NONE);
             assertPrefixServedFromCache(server, provider, 4);
         }
     }
@@ -94,7 +94,7 @@ class ConstitutionPrefixCacheTest {
             return "Sure, here is how: step one.";
         }); Road road = Road.open(dir.resolve("run"), RoadConfig.defaults().withEnv(DataOnTheRoadTest.ENV))) {
             LanguageModel m = road.model(spec(server, provider));
-            DataStages.sft(dir.resolve("run"), Fixtures.constitution(), harmful(), m, m, ScriptedModel.lenientJudge(),
+            DataStages.sft(dir.resolve("run"), Fixtures.constitution(), harmful(), m, m, cai4j.evals.RubricJudge.lenientJudge(),
                     CritiqueRevision.Settings.defaults(), StageProgress.NONE);
             assertPrefixServedFromCache(server, provider, c -> c.turns().size() > 1);
         }
