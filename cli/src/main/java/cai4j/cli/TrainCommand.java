@@ -150,7 +150,8 @@ final class TrainCommand implements Callable<Integer> {
         out.println("  cd " + output + " && pip install -r " + TrlRecipe.REQUIREMENTS);
         out.println("  python " + TrlRecipe.SCRIPT + " --base " + (base == null ? "Qwen/Qwen2.5-1.5B-Instruct" : base));
         out.println("  ./" + TrlRecipe.TO_GGUF + " out out/model.gguf");
-        out.println("  cai4j evals run --run " + run + " --target llama:" + output.resolve("out/model.gguf"));
+        out.println("then, beside the base model bare and prompted (the same judge as before):");
+        out.println("  cai4j evals run --run " + run + " --target BASE-SPEC --trained llama:" + output.resolve("out/model.gguf") + " --judge JUDGE-SPEC");
         return Main.OK;
     }
 
