@@ -2,7 +2,6 @@ package cai4j.cli;
 
 import cai4j.evals.Condition;
 import cai4j.model.ModelSpec;
-import cai4j.report.RunReport;
 import cai4j.road.Road;
 import cai4j.run.Budget;
 import cai4j.run.Console;
@@ -11,6 +10,7 @@ import cai4j.run.Plan;
 import cai4j.run.Roles;
 import cai4j.run.RunDirectory;
 import cai4j.run.RunRequest;
+import cai4j.run.RunResult;
 import cai4j.scheduler.StageProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -104,8 +104,10 @@ final class RunCommand implements Callable<Integer> {
             return Main.OK;
         }
         roles.selfJudgingNote().ifPresent(err::println);
-        Optional<RunReport> report = pipeline.run(roadOptions.config(), console(out, err), ReportPage.renderer());
-        return failUnder.verdict(report.orElseThrow().evals(), out, err);
+        RunResult result = pipeline.run(roadOptions.config(), console(out, err), ReportPage.renderer());
+        int verdict = failUnder.verdict(result.report().orElseThrow().evals(), out, err);
+        result.failures().forEach(f -> err.println("error: " + f));
+        return result.failures().isEmpty() ? verdict : Math.max(verdict, Main.CHECK_FAILED);
     }
 
     /** The command as typed, for the manifest (which cuts secrets out of it). */

@@ -6,7 +6,6 @@ import cai4j.constitution.Compiler;
 import cai4j.constitution.Constitution;
 import cai4j.evals.EvalFiles;
 import cai4j.report.RunLoader;
-import cai4j.report.RunReport;
 import cai4j.road.RoadConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -62,9 +61,9 @@ public final class Pipeline {
      * Runs every stage, holding the run directory's lock throughout; the manifest is written before
      * the first stage, at each stage, and when the last one ends.
      *
-     * @return the run's report, when the report stage ran
+     * @return the run's report, when the report stage ran, and the failures of stages that did not stop it
      */
-    public Optional<RunReport> run(RoadConfig config, Console console, PageRenderer page) {
+    public RunResult run(RoadConfig config, Console console, PageRenderer page) {
         return run(config, console, page, Clock.systemUTC());
     }
 
@@ -78,7 +77,7 @@ public final class Pipeline {
         }
     }
 
-    Optional<RunReport> run(RoadConfig config, Console console, PageRenderer page, Clock clock) {
+    RunResult run(RoadConfig config, Console console, PageRenderer page, Clock clock) {
         RunDirectory dir = new RunDirectory(request.dir());
         try (var lock = RunLock.acquire(request.dir()); var context = new RunContext(request, constitution, roles, config, console, page)) {
             EvalFiles files = new EvalFiles(request.dir());
@@ -108,7 +107,7 @@ public final class Pipeline {
             }
             context.closeRoad();
             manifest.done(clock.instant()).write(dir);
-            return context.report();
+            return new RunResult(context.report(), context.failures());
         }
     }
 }

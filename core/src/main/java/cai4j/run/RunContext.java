@@ -9,6 +9,8 @@ import cai4j.road.Road;
 import cai4j.road.RoadConfig;
 import cai4j.scheduler.StageProgress;
 import cai4j.train.TrainingRecord;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +26,7 @@ public final class RunContext implements AutoCloseable {
     private final PageRenderer page;
     private Road road;
     private RunReport report;
+    private final List<String> failures = new ArrayList<>();
 
     RunContext(RunRequest request, Constitution constitution, Roles roles, RoadConfig config, Console console, PageRenderer page) {
         this.request = request;
@@ -81,6 +84,15 @@ public final class RunContext implements AutoCloseable {
 
     void report(RunReport r) {
         this.report = r;
+    }
+
+    /** A stage failed without stopping the run: the sentence is printed and the command exits non-zero at its end. */
+    void failed(String sentence) {
+        failures.add(sentence);
+    }
+
+    List<String> failures() {
+        return List.copyOf(failures);
     }
 
     /** Closes the road, if open: its ledger is flushed and its progress line ends. */

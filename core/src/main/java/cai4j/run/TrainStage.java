@@ -13,8 +13,8 @@ import java.util.Optional;
 /**
  * Fine-tunes the base model named by {@code --train} on the run's data, SFT then DPO from the SFT
  * model, as {@code cai4j train} does with its defaults: the training record makes a rerun attach to
- * the same files and jobs. A job that fails is noted and the run goes on to its report; the trained
- * stage then has no model to evaluate.
+ * the same files and jobs. A job that fails is noted and the run goes on to its report (the trained
+ * stage then has no model to evaluate), and the command exits non-zero at its end.
  */
 final class TrainStage implements Stage {
     private final Duration poll;
@@ -42,7 +42,9 @@ final class TrainStage implements Stage {
                 TrainingRecord r = trainer.train();
                 run.console().print("trained " + r.model().orElseThrow() + " (" + TrainingRecord.path(run.request().dir()) + ")\n");
             } catch (TrainingFailed e) {
-                run.console().note("train: " + e.getMessage() + " The run goes on without a trained model.");
+                String sentence = e.getMessage() + " (from a run: cai4j train " + run.request().dir() + " --provider " + provider + " --resubmit)";
+                run.console().note("train: " + sentence + "; the run goes on without a trained model.");
+                run.failed(sentence);
             }
         }
     }

@@ -66,7 +66,7 @@ class PipelineTest {
             Recorded console = new Recorded();
             Pipeline pipeline = Pipeline.of(request(Path.of("examples/helpful-assistant.md"), run,
                     "cai4j", "run", "examples/helpful-assistant.md", "--target", server.openAiSpec("target")), roles(server));
-            Optional<RunReport> report = pipeline.run(config(), console, r -> "<html>" + r.evals().conditions() + "</html>");
+            Optional<RunReport> report = pipeline.run(config(), console, r -> "<html>" + r.evals().conditions() + "</html>").report();
 
             assertThat(report).isPresent();
             assertThat(console.notes).filteredOn(n -> n.startsWith("== ")).containsExactly(
@@ -154,6 +154,28 @@ class PipelineTest {
             assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(36);
             assertThat(server.fineTuning().jobsCreated()).isEqualTo(2);
             assertThat(server.received() - calls).as("a rerun only asks the recorded jobs' status; every model call replays").isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void aFailedFineTuningJobIsNamedAndTheRunStillWritesItsReportWithoutATrainedModel() throws Exception {
+        Path run = dir.resolve("run");
+        try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
+            server.fineTuning().outcome(j -> cai4j.testserver.FineTuningEndpoints.Outcome.fail("invalid_training_file", "The file has no valid examples."));
+            RunRequest asked = request(Path.of("examples/helpful-assistant.md"), run);
+            RunRequest r = new RunRequest(asked.constitution(), run, asked.budget(), asked.conditions(), asked.seed(), asked.prompts(), false,
+                    asked.command(), Optional.of(cai4j.model.ModelSpec.parse(server.openAiSpec("target"))));
+            List<Stage> quickPolls = Pipeline.stages().stream()
+                    .map(s -> s instanceof TrainStage ? new TrainStage(java.time.Duration.ofMillis(5)) : s).toList();
+            Recorded console = new Recorded();
+            RunResult result = Pipeline.of(r, roles(server)).withStages(quickPolls).run(config(), console, x -> "<html></html>");
+
+            assertThat(result.failures()).singleElement().asString().contains("ftjob-").contains("The file has no valid examples")
+                    .contains("cai4j train " + run + " --provider " + server.openAiSpec("target") + " --resubmit");
+            assertThat(console.notes).anyMatch(n -> n.startsWith("== 6/8 trained: skipped, no trained model"));
+            assertThat(result.report()).as("the report is written all the same").isPresent();
+            assertThat(run.resolve("summary.json")).exists();
+            assertThat(server.fineTuning().jobsCreated()).isEqualTo(1);
         }
     }
 
