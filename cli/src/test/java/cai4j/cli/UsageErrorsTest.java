@@ -38,6 +38,16 @@ class UsageErrorsTest {
     }
 
     @Test
+    void aMalformedUrlInAReplicaListIsAUsageErrorNamingItBeforeAnyCall() throws IOException {
+        Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n");
+        try (TestServer server = TestServer.start()) {
+            oneSentenceExitTwo(cli("batch", in.toString(), "--model", server.openAiSpec("m") + ",localhost:8001/v1", "-o", dir.resolve("o.jsonl").toString(), "--run", dir.resolve("r").toString()),
+                    "base URL 'localhost:8001/v1' without http://");
+            assertThat(server.calls()).isEmpty();
+        }
+    }
+
+    @Test
     void anOutputThatIsAFolderIsRefusedBeforeAnyCall() throws IOException {
         Path in = Files.writeString(dir.resolve("in.jsonl"), "{\"id\": \"a\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}\n");
         Path folder = Files.createDirectories(dir.resolve("answers"));

@@ -159,6 +159,15 @@ public final class Ledger implements AutoCloseable {
     public Path file() { return file; }
 
     /** The stored answer of a call, if it was answered. */
+    /** The answer recorded under the first of these keys that has one. */
+    public Optional<Completion> findAny(java.util.List<String> keys) {
+        for (String key : keys) {
+            Optional<Completion> hit = find(key);
+            if (hit.isPresent()) return hit;
+        }
+        return Optional.empty();
+    }
+
     public Optional<Completion> find(String key) {
         String json;
         lock.lock();

@@ -22,7 +22,7 @@ public final class LedgerLink implements Link {
     @Override
     public Answer handle(Call call, Chain next) {
         String key = LedgerKey.of(call.spec(), call.request());
-        Optional<Completion> hit = ledger.find(key);
+        Optional<Completion> hit = ledger.findAny(LedgerKey.candidates(call.spec(), call.request()));
         if (hit.isPresent()) {
             ledger.countReplay(call.spec());
             return Answer.replay(hit.get());

@@ -7,7 +7,9 @@ package cai4j.model;
  *
  * @param provider provider name ("openai", "anthropic", "llama")
  * @param model    model name or path, as the provider understands it
- * @param baseUrl  endpoint override ("" for the provider's default)
+ * @param baseUrl  endpoint override ("" for the provider's default); for the HTTP providers a
+ *                 comma-separated list names several replicas of one model server
+ *                 ({@code openai:M@http://a:8000/v1,http://b:8000/v1}), see {@link #baseUrls()}
  */
 public record ModelSpec(String provider, String model, String baseUrl) {
 
@@ -35,7 +37,10 @@ public record ModelSpec(String provider, String model, String baseUrl) {
         // part of the model name would send the prompts and the key to the provider's public endpoint
         boolean http = provider.equals("openai") || provider.equals("anthropic");
         if (http && at >= 0) {
-            baseUrl = checkBaseUrl(s, provider, rest.substring(at + 1));
+            // a comma cannot occur unescaped in a base URL's host or version path, so it separates replicas
+            java.util.List<String> urls = new java.util.ArrayList<>();
+            for (String url : rest.substring(at + 1).split(",", -1)) urls.add(checkBaseUrl(s, provider, url.strip()));
+            baseUrl = String.join(",", urls);
             rest = rest.substring(0, at);
             if (rest.isBlank()) throw new cai4j.InputError("Model spec '" + s + "' names no model before '@'.");
         } else if (at > 0 && rest.startsWith("http", at + 1)) {
@@ -69,6 +74,21 @@ public record ModelSpec(String provider, String model, String baseUrl) {
             throw new cai4j.InputError("Model spec '" + spec + "' has a base URL '" + url + "' without the API's version path; OpenAI-compatible servers expect one such as " + uri.getScheme() + "://" + uri.getRawAuthority() + "/v1.");
         }
         return url;
+    }
+
+    /** The base URLs: none for the provider's default, one, or several replicas of the same model. */
+    public java.util.List<String> baseUrls() {
+        return baseUrl.isEmpty() ? java.util.List.of() : java.util.List.of(baseUrl.split(","));
+    }
+
+    /** True when the calls are spread over several replicas of the same model. */
+    public boolean replicated() {
+        return baseUrls().size() > 1;
+    }
+
+    /** One replica of this spec: the same provider and model at one of its base URLs. */
+    public ModelSpec replica(String url) {
+        return new ModelSpec(provider, model, url);
     }
 
     @Override

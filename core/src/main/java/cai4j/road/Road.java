@@ -96,7 +96,7 @@ public final class Road implements AutoCloseable {
         RoadModel m = models.get(spec.toString());
         if (m != null) return m;
         synchronized (models) {
-            return models.computeIfAbsent(spec.toString(), k -> onRoad(providers.open(spec, config.env(), config.timeout())));
+            return models.computeIfAbsent(spec.toString(), k -> spec.replicated() ? replicated(spec) : onRoad(providers.open(spec, config.env(), config.timeout())));
         }
     }
 
@@ -111,6 +111,40 @@ public final class Road implements AutoCloseable {
     }
 
     private RoadModel onRoad(LanguageModel provider) {
+        Endpoint endpoint = endpoint(provider);
+        return new RoadModel(provider, links(endpoint, batchJobs(provider)));
+    }
+
+    /**
+     * A spec with several replicas: the ledger sees one model (its key leaves the URLs out), and
+     * behind it each replica has its own endpoint (limits, rate headers, retries) and provider.
+     */
+    private RoadModel replicated(ModelSpec spec) {
+        if (config.batch()) {
+            throw new cai4j.InputError("--batch sends every call to one server; " + spec + " names several: give one base URL, or run without --batch.");
+        }
+        List<ReplicaLink.Replica> replicas = new java.util.ArrayList<>();
+        List<LanguageModel> opened = new java.util.ArrayList<>();
+        try {
+            for (String url : spec.baseUrls()) {
+                LanguageModel provider = providers.open(spec.replica(url), config.env(), config.timeout());
+                opened.add(provider);
+                List<Link> own = new java.util.ArrayList<>(sendLinks(endpoint(provider)));
+                own.add(1, ReplicaLink.UNREACHABLE_IS_NOT_FINAL);
+                RoadModel road = new RoadModel(provider, own);
+                replicas.add(new ReplicaLink.Replica(provider.spec(), road::answer));
+            }
+        } catch (RuntimeException e) {
+            opened.forEach(LanguageModel::close);
+            throw e;
+        }
+        ReplicaLink spread = new ReplicaLink(replicas);
+        LanguageModel front = new Replicas(spec, spread, opened);
+        return new RoadModel(front, List.of(new ProgressLink(progress), new LedgerLink(ledger), spread));
+    }
+
+    /** The traffic state of a provider's endpoint, shared by every model on it. */
+    private Endpoint endpoint(LanguageModel provider) {
         if (config.maxCost().isPresent() && !provider.local() && config.prices().price(provider.spec()).isEmpty()) {
             // a call of unknown price would count as free and --max-cost would never stop it
             throw new cai4j.InputError("--max-cost cannot be kept: " + provider.spec() + " has no price in the price table; give its price with --prices FILE or declare it free with --free-model " + provider.spec().provider() + ":" + provider.spec().model() + ".");
@@ -124,7 +158,7 @@ public final class Road implements AutoCloseable {
         var finalLimits = limits;
         Endpoint endpoint = endpoints.computeIfAbsent(provider.spec().toString(), k -> new Endpoint(finalLimits));
         provider.onRateLimits(endpoint::observe);
-        return new RoadModel(provider, links(endpoint, batchJobs(provider)));
+        return endpoint;
     }
 
     /** The provider's batch jobs when the run sends batches ({@code --batch}); a model on this machine has no use for them. */
@@ -145,11 +179,16 @@ public final class Road implements AutoCloseable {
     private List<Link> links(Endpoint endpoint, Optional<cai4j.model.BatchJobs> batches) {
         List<Link> links = new java.util.ArrayList<>(List.of(new ProgressLink(progress), new LedgerLink(ledger)));
         batches.ifPresent(jobs -> links.add(new BatchLink(ledger, jobs, config.prices(), control, config.batchPoll().orElseThrow(), config.progress())));
-        links.addAll(List.of(
+        links.addAll(sendLinks(endpoint));
+        return links;
+    }
+
+    /** The links of one endpoint, from waiting for its turn to counting what the answer cost. */
+    private List<Link> sendLinks(Endpoint endpoint) {
+        return List.of(
                 new ScheduleLink(endpoint, control, config.timeout()),
                 new BudgetLink(control, config.prices()),
-                new UsageLink(progress, config.prices())));
-        return links;
+                new UsageLink(progress, config.prices()));
     }
 
     /** The names of the model providers found on the class path. */
@@ -160,7 +199,7 @@ public final class Road implements AutoCloseable {
 
     /** Estimates a call without opening the provider: replayed from the ledger, or tokens and worst-case cost (at the batch price with {@code --batch}). */
     public Plan plan(ModelSpec spec, ChatRequest request) {
-        boolean recorded = ledger.find(LedgerKey.of(spec, request)).isPresent();
+        boolean recorded = ledger.findAny(LedgerKey.candidates(spec, request)).isPresent();
         long in = ScheduleLink.estimateInputTokens(request);
         Usage worst = new Usage(in, request.maxTokens(), 0);
         double cost = config.batch() ? config.prices().batchCost(spec, worst) : config.prices().cost(spec, worst);

@@ -48,6 +48,11 @@ final class RoadModel implements LanguageModel {
     @Override
     public void onRateLimits(Consumer<RateLimits> listener) { provider.onRateLimits(listener); }
 
+    /** A call down this model's road, with what the links learned about its answer. */
+    Answer answer(Call call) {
+        return steps[0].proceed(call);
+    }
+
     @Override
     public Completion complete(ChatRequest request) {
         try {

@@ -46,6 +46,21 @@ class ModelSpecTest {
     }
 
     @Test
+    void aCommaSeparatedListNamesReplicasAndEachUrlIsChecked() {
+        ModelSpec spec = ModelSpec.parse("openai:qwen@http://a:8000/v1, http://b:8000/v1");
+        assertThat(spec.baseUrls()).containsExactly("http://a:8000/v1", "http://b:8000/v1");
+        assertThat(spec.replicated()).isTrue();
+        assertThat(spec.replica("http://b:8000/v1")).isEqualTo(ModelSpec.parse("openai:qwen@http://b:8000/v1"));
+        assertThat(ModelSpec.parse("openai:qwen@http://a:8000/v1").replicated()).isFalse();
+        assertThatThrownBy(() -> ModelSpec.parse("openai:qwen@http://a:8000/v1,b:8000/v1")).isInstanceOf(InputError.class)
+                .hasMessageContaining("'b:8000/v1' without http://");
+        assertThatThrownBy(() -> ModelSpec.parse("openai:qwen@http://a:8000/v1,http://b:8000")).isInstanceOf(InputError.class)
+                .hasMessageContaining("'http://b:8000' without the API's version path");
+        assertThatThrownBy(() -> ModelSpec.parse("openai:qwen@http://a:8000/v1,")).isInstanceOf(InputError.class)
+                .hasMessageContaining("base URL ''");
+    }
+
+    @Test
     void anEmbeddedModelPathMayContainAnAtSign() {
         assertThat(ModelSpec.parse("llama:/models/v@2/tiny.gguf")).isEqualTo(new ModelSpec("llama", "/models/v@2/tiny.gguf", ""));
     }
