@@ -47,6 +47,15 @@ class PipelineTest {
         return new RunRequest(constitution, run, Budget.SMALL, List.of(Condition.BARE, Condition.PROMPTED), 0, Optional.empty(), false, List.of(command), Optional.empty());
     }
 
+    /** A run that fine-tunes the server's target on its data with --train, polling the jobs every 5 ms. */
+    static Pipeline trainingLoop(TestServer server, Path run, List<Condition> conditions) {
+        RunRequest r = new RunRequest(Path.of("examples/helpful-assistant.md"), run, Budget.SMALL, conditions, 0, Optional.empty(), false,
+                List.of("cai4j"), Optional.of(cai4j.model.ModelSpec.parse(server.openAiSpec("target"))));
+        List<Stage> quickPolls = Pipeline.stages().stream()
+                .map(s -> s instanceof TrainStage ? new TrainStage(java.time.Duration.ofMillis(5)) : s).toList();
+        return Pipeline.of(r, roles(server)).withStages(quickPolls);
+    }
+
     static Roles roles(TestServer server) {
         Map<Role, String> named = Roles.named();
         named.put(Role.TARGET, server.openAiSpec("target"));
@@ -115,12 +124,7 @@ class PipelineTest {
     void theLoopFineTunesOnTheRunsDataAndEvaluatesTheTrainedModelBesideBareAndPromptedAndARerunPaysForNothing() throws Exception {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
-            RunRequest asked = request(Path.of("examples/helpful-assistant.md"), run);
-            RunRequest r = new RunRequest(asked.constitution(), run, asked.budget(), List.of(Condition.BARE, Condition.PROMPTED, Condition.TRAINED),
-                    asked.seed(), asked.prompts(), false, asked.command(), Optional.of(cai4j.model.ModelSpec.parse(server.openAiSpec("target"))));
-            List<Stage> quickPolls = Pipeline.stages().stream()
-                    .map(s -> s instanceof TrainStage ? new TrainStage(java.time.Duration.ofMillis(5)) : s).toList();
-            Pipeline pipeline = Pipeline.of(r, roles(server)).withStages(quickPolls);
+            Pipeline pipeline = trainingLoop(server, run, List.of(Condition.BARE, Condition.PROMPTED, Condition.TRAINED));
             Recorded console = new Recorded();
             pipeline.run(config(), console, x -> "<html></html>");
 
@@ -162,13 +166,8 @@ class PipelineTest {
         Path run = dir.resolve("run");
         try (TestServer server = TestServer.start().answeringWith(ScriptedRun::answer)) {
             server.fineTuning().outcome(j -> cai4j.testserver.FineTuningEndpoints.Outcome.fail("invalid_training_file", "The file has no valid examples."));
-            RunRequest asked = request(Path.of("examples/helpful-assistant.md"), run);
-            RunRequest r = new RunRequest(asked.constitution(), run, asked.budget(), asked.conditions(), asked.seed(), asked.prompts(), false,
-                    asked.command(), Optional.of(cai4j.model.ModelSpec.parse(server.openAiSpec("target"))));
-            List<Stage> quickPolls = Pipeline.stages().stream()
-                    .map(s -> s instanceof TrainStage ? new TrainStage(java.time.Duration.ofMillis(5)) : s).toList();
             Recorded console = new Recorded();
-            RunResult result = Pipeline.of(r, roles(server)).withStages(quickPolls).run(config(), console, x -> "<html></html>");
+            RunResult result = trainingLoop(server, run, List.of(Condition.BARE, Condition.PROMPTED)).run(config(), console, x -> "<html></html>");
 
             assertThat(result.failures()).singleElement().asString().contains("ftjob-").contains("The file has no valid examples")
                     .contains("cai4j train " + run + " --provider " + server.openAiSpec("target") + " --resubmit");
