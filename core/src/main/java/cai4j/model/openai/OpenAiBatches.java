@@ -12,8 +12,6 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIException;
-import com.openai.errors.OpenAIIoException;
-import com.openai.errors.OpenAIServiceException;
 import com.openai.models.batches.Batch;
 import com.openai.models.batches.BatchCreateParams;
 import com.openai.models.batches.BatchError;
@@ -42,13 +40,11 @@ final class OpenAiBatches implements BatchJobs {
     private final OpenAiModel model;
     private final OpenAIClient client;
     private final ProviderErrors errors;
-    private final String url;
 
-    OpenAiBatches(OpenAiModel model, OpenAIClient client, ProviderErrors errors, String url) {
+    OpenAiBatches(OpenAiModel model, OpenAIClient client, ProviderErrors errors) {
         this.model = model;
         this.client = client;
         this.errors = errors;
-        this.url = url;
     }
 
     @Override
@@ -142,13 +138,8 @@ final class OpenAiBatches implements BatchJobs {
     private <T> T sdk(SdkCall<T> call) {
         try {
             return call.run();
-        } catch (OpenAIServiceException e) {
-            throw errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), OpenAiProvider.serverMessage(e), java.util.Optional.empty(), e);
-        } catch (OpenAIIoException e) {
-            errors.unreachable(url, e).ifPresent(u -> { throw u; });
-            throw errors.noAnswer("broke the connection before answering completely", e);
         } catch (OpenAIException e) {
-            throw errors.noAnswer("failed without an answer (" + e.getClass().getSimpleName() + ")", e);
+            throw model.failure(e);
         } catch (IOException e) {
             throw errors.noAnswer("sent a batch answer that could not be read", e);
         }

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -76,18 +77,25 @@ final class OpenAiModel implements LanguageModel {
         try (HttpResponseFor<ChatCompletion> raw = client.withRawResponse().chat().completions().create(params)) {
             tell(raw.headers());
             answer = raw.parse();
-        } catch (OpenAIServiceException e) {
-            RateLimits limits = tell(e.headers());
-            throw errors.http(e.statusCode(), e.code().orElse(""), e.type().orElse(""), OpenAiProvider.serverMessage(e), limits.retryAfter(), e);
-        } catch (OpenAIIoException e) {
-            errors.unreachable(url, e).ifPresent(u -> { throw u; });
-            throw errors.noAnswer(isTimeout(e) ? "did not answer in time" : "broke the connection before answering completely", e);
-        } catch (OpenAIInvalidDataException e) {
-            throw errors.noAnswer("sent an answer that could not be read (truncated or malformed)", e);
         } catch (OpenAIException e) {
-            throw errors.noAnswer("failed without an answer (" + e.getClass().getSimpleName() + ")", e);
+            throw failure(e);
         }
         return completion(request, answer);
+    }
+
+    /** An error of the SDK as the road's: what the server said, or why no answer came. Batch jobs use it too. */
+    ModelException failure(OpenAIException e) {
+        if (e instanceof OpenAIServiceException s) {
+            RateLimits limits = tell(s.headers());
+            return errors.http(s.statusCode(), s.code().orElse(""), s.type().orElse(""), OpenAiProvider.serverMessage(s), limits.retryAfter(), s);
+        }
+        if (e instanceof OpenAIIoException) {
+            Optional<ModelException> unreachable = errors.unreachable(url, e);
+            if (unreachable.isPresent()) return unreachable.get();
+            return errors.noAnswer(isTimeout(e) ? "did not answer in time" : "broke the connection before answering completely", e);
+        }
+        if (e instanceof OpenAIInvalidDataException) return errors.noAnswer("sent an answer that could not be read (truncated or malformed)", e);
+        return errors.noAnswer("failed without an answer (" + e.getClass().getSimpleName() + ")", e);
     }
 
     ChatCompletionCreateParams params(ChatRequest r) {
@@ -183,7 +191,7 @@ final class OpenAiModel implements LanguageModel {
 
     @Override
     public java.util.Optional<cai4j.model.BatchJobs> batchJobs() {
-        return java.util.Optional.of(new OpenAiBatches(this, client, errors, url));
+        return Optional.of(new OpenAiBatches(this, client, errors));
     }
 
     @Override
