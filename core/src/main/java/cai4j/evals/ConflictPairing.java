@@ -58,6 +58,18 @@ final class ConflictPairing {
         return List.copyOf(others.subList(0, Math.min(MAX_CANDIDATES, others.size())));
     }
 
+    /**
+     * The schema sent, with the list's length as the largest rule number, so that a grammar-bound
+     * model cannot name a rule the list does not have (an unbounded integer runs on as digits). The
+     * answer is checked against {@link #SCHEMA}: a provider that ignores the bound gets its
+     * out-of-range rules rejected one by one, not its whole answer.
+     */
+    static JsonNode schema(int candidates) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = SCHEMA.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.at("/properties/pairs/items/properties/rule")).put("maximum", candidates);
+        return copy;
+    }
+
     Outcome propose(Constitution constitution, Clause clause) {
         List<Clause> candidates = candidates(constitution, clause);
         if (candidates.isEmpty()) {
@@ -79,7 +91,7 @@ final class ConflictPairing {
                 .withMaxTokens(maxTokens)
                 .withSeed(seed)
                 .withTemplate(TEMPLATE.version());
-        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, SCHEMA, false, true);
+        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, schema(candidates.size()), SCHEMA, false, true);
         if (outcome instanceof StructuredCall.Invalid bad) {
             return new Outcome(List.of(), List.of(new Rejection("generation", clause.id(), ScenarioKind.CONFLICT, "",
                     "no usable list of conflicting rules: " + bad.problem())));

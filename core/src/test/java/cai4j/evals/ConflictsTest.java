@@ -112,6 +112,18 @@ class ConflictsTest {
     }
 
     @Test
+    void theRuleNumberIsBoundedByTheListInTheSchemaSent() throws Exception {
+        Clause clause = HARBOR.rules().stream().filter(c -> c.tier().equals("helpful")).findFirst().orElseThrow();
+        ScriptedModel gen = ScriptedModel.answering("test:gen", ConflictsTest::generator);
+        ConflictPairing pairing = new ConflictPairing(gen, 1, 512);
+        int listed = pairing.candidates(HARBOR, clause).size();
+        pairing.propose(HARBOR, clause);
+        var rule = Json.MAPPER.readTree(gen.requests.get(0).jsonSchema()).at("/properties/pairs/items/properties/rule");
+        assertThat(rule.get("minimum").asInt()).isEqualTo(1);
+        assertThat(rule.get("maximum").asInt()).isEqualTo(listed);
+    }
+
+    @Test
     void theSeedShufflesTheCandidatesReplayably() {
         Clause clause = HARBOR.rules().stream().filter(c -> c.tier().equals("helpful")).findFirst().orElseThrow();
         ScriptedModel gen = ScriptedModel.answering("test:gen", ConflictsTest::generator);

@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  *
  * <p>The vocabulary: the 256 bytes, the merges (the tiny model's few, or merges learnt from text
  * like the prompts, see {@link #merges}), the ChatML control tokens, padded with filler tokens to
- * the shape's size. The filler tokens are of type 1 (normal): with type 5 (unused)
+ * the shape's size with filler words the merges reach ({@link #reachableFillers}), then with
+ * unreachable fillers if the merges are too few. The filler tokens are of type 1 (normal): with type 5 (unused)
  * llama.cpp never emits them and random weights then put most probability on tokens it drops, so
  * answers come back empty. Q4_0 blocks are 32 weights: an f16 scale and 16 bytes of 4-bit values.
  */
@@ -58,6 +59,11 @@ public final class ShapedGguf {
             if (known.add(t)) tokens.add(t);
         }
         List<String> control = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
+        List<String> allMerges = new ArrayList<>(merges);
+        for (String[] f : reachableFillers(merges, shape.vocabulary() - control.size() - tokens.size(), known)) {
+            tokens.add(f[0] + f[1]);
+            allMerges.add(f[0] + " " + f[1]);
+        }
         for (int i = 0; tokens.size() < shape.vocabulary() - control.size(); i++) {
             String filler = "Ġw" + Integer.toString(i, 36) + "_";
             if (known.add(filler)) tokens.add(filler);
@@ -85,7 +91,7 @@ public final class ShapedGguf {
         kv.put("tokenizer.ggml.pre", "default");
         kv.put("tokenizer.ggml.tokens", tokens);
         kv.put("tokenizer.ggml.token_type", types);
-        kv.put("tokenizer.ggml.merges", merges);
+        kv.put("tokenizer.ggml.merges", allMerges);
         kv.put("tokenizer.ggml.bos_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
         kv.put("tokenizer.ggml.eos_token_id", new TinyGguf.U32(tokens.indexOf("<|im_end|>")));
         kv.put("tokenizer.ggml.padding_token_id", new TinyGguf.U32(tokens.indexOf("<|endoftext|>")));
@@ -151,6 +157,59 @@ public final class ShapedGguf {
             throw new UncheckedIOException(ex);
         }
         return file;
+    }
+
+    /**
+     * Filler words the tokenizer reaches: each joins a learnt word-start token (" the") and a learnt
+     * letters-only token ("ing") by one more merge, ranked after the learnt ones, and is kept only
+     * when the learnt merges alone split the word into exactly those two. Random weights then write
+     * words that read back as the tokens they were written in, as a real model's text does. A
+     * filler no merge reaches reads back as a token for every byte or two, so every later prompt
+     * that quotes an answer (the judge's, a critique's) would be several times longer than with a
+     * real model. Up to {@code wanted} pairs, each {word start, rest}; fewer when the merges are few.
+     */
+    static List<String[]> reachableFillers(List<String> merges, int wanted, java.util.Set<String> known) {
+        Map<String, Integer> rank = new java.util.HashMap<>();
+        for (int i = 0; i < merges.size(); i++) rank.putIfAbsent(merges.get(i), i);
+        List<String> starts = new ArrayList<>(), rests = new ArrayList<>();
+        for (String m : merges) {
+            String t = m.replace(" ", "");
+            if (t.matches("Ġ[a-z]+")) starts.add(t);
+            else if (t.matches("[a-z]{2,}")) rests.add(t);
+        }
+        List<String[]> out = new ArrayList<>();
+        java.util.Set<String> taken = new java.util.HashSet<>(known);
+        for (String rest : rests.stream().distinct().toList()) {
+            for (String start : starts.stream().distinct().toList()) {
+                if (out.size() >= wanted) return out;
+                String word = start + rest;
+                if (!taken.contains(word) && encode(word, rank).equals(List.of(start, rest))) {
+                    taken.add(word);
+                    out.add(new String[] {start, rest});
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Byte-pair encoding of one pre-tokenized word (ASCII here): the lowest-ranked neighbouring pair merges first, as llama.cpp does. */
+    static List<String> encode(String word, Map<String, Integer> rank) {
+        List<String> s = new ArrayList<>();
+        for (char c : word.toCharArray()) s.add(String.valueOf(c));
+        while (s.size() > 1) {
+            int best = -1, bestRank = Integer.MAX_VALUE;
+            for (int j = 0; j + 1 < s.size(); j++) {
+                Integer r = rank.get(s.get(j) + " " + s.get(j + 1));
+                if (r != null && r < bestRank) {
+                    best = j;
+                    bestRank = r;
+                }
+            }
+            if (best < 0) break;
+            s.set(best, s.get(best) + s.get(best + 1));
+            s.remove(best + 1);
+        }
+        return s;
     }
 
     /** GPT-2's pre-tokenizer: words with their leading space, numbers, punctuation runs, spaces. */

@@ -48,6 +48,20 @@ class ShapedGgufTest {
     }
 
     @Test
+    void whatTheRandomModelWritesReadsBackAsAboutAsManyTokens() throws Exception {
+        List<String> merges = ShapedGguf.merges(Files.readString(Path.of("examples/helpful-assistant.md")), 300);
+        Path file = ShapedGguf.write(dir.resolve("merged.gguf"), SMALL, 1, merges);
+        try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file), Map.of("CAI4J_HOME", dir.resolve("home").toString()))) {
+            Completion answer = m.complete(ChatRequest.of(List.of(Message.user("Say something."))).withMaxTokens(60).withTemperature(1.0).withSeed(5));
+            long empty = m.complete(ChatRequest.of(List.of(Message.user("Quote:"))).withMaxTokens(1)).usage().inputTokens();
+            long quoted = m.complete(ChatRequest.of(List.of(Message.user("Quote:" + answer.text()))).withMaxTokens(1)).usage().inputTokens();
+            // a later prompt quoting the answer (a judge's, a critique's) is as long as with a real
+            // model; fillers no merge reaches read back as a token a byte or two, five times as many
+            assertThat(quoted - empty).isLessThanOrEqualTo(answer.usage().outputTokens() * 3 / 2);
+        }
+    }
+
+    @Test
     void theSameSeedWritesTheSameBytes() throws Exception {
         Path a = ShapedGguf.write(dir.resolve("a.gguf"), SMALL, 7);
         Path b = ShapedGguf.write(dir.resolve("b.gguf"), SMALL, 7);
