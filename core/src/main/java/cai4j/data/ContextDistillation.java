@@ -38,6 +38,8 @@ public final class ContextDistillation {
         public static Settings defaults() {
             return new Settings(List.of(), 0.0, 1024, 8);
         }
+
+        public Settings withMaxTokens(int n) { return new Settings(clauseIds, temperature, n, parallelism); }
     }
 
     /**

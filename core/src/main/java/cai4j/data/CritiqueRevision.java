@@ -45,6 +45,7 @@ public final class CritiqueRevision {
         }
 
         public Settings withRounds(int k) { return new Settings(k, fewShot, seed, temperature, maxTokens, parallelism); }
+        public Settings withMaxTokens(int n) { return new Settings(rounds, fewShot, seed, temperature, n, parallelism); }
         public Settings withFewShot(FewShot f) { return new Settings(rounds, f, seed, temperature, maxTokens, parallelism); }
     }
 

@@ -79,6 +79,7 @@ public final class FeedbackLabeling {
         }
 
         public Settings withSamples(int n) { return new Settings(n, principles, temperature, maxTokens, seed, mode, parallelism, minMass, tieMargin, fewShot); }
+        public Settings withMaxTokens(int n) { return new Settings(samples, principles, temperature, n, seed, mode, parallelism, minMass, tieMargin, fewShot); }
         public Settings withPrinciples(int m) { return new Settings(samples, m, temperature, maxTokens, seed, mode, parallelism, minMass, tieMargin, fewShot); }
         public Settings withMode(Mode m) { return new Settings(samples, principles, temperature, maxTokens, seed, m, parallelism, minMass, tieMargin, fewShot); }
         public Settings withMinMass(double x) { return new Settings(samples, principles, temperature, maxTokens, seed, mode, parallelism, x, tieMargin, fewShot); }
@@ -130,8 +131,9 @@ public final class FeedbackLabeling {
     public static final Template CHAIN_OF_THOUGHT = new Template("prefs-chain-of-thought", QUESTION + """
             Let's think step by step about which option better follows the principle, keeping to the order of the tiers, \
             then answer. Reply in JSON with "reasoning" (your step-by-step thinking) and "answer" ("A" or "B").""");
+    /** On the embedded model the step-by-step reasoning is a few sentences (360 characters), as the judge's. */
     static final String VERDICT_SCHEMA = """
-            {"type":"object","properties":{"reasoning":{"type":"string"},"answer":{"type":"string","enum":["A","B"]}},\
+            {"type":"object","properties":{"reasoning":{"type":"string","x-embedded-maxLength":360},"answer":{"type":"string","enum":["A","B"]}},\
             "required":["reasoning","answer"],"additionalProperties":false}""";
 
     static final String GIVEN = "given as a feedback principle";

@@ -102,10 +102,21 @@ public final class Understanding {
             Clause [{{id}}]: "{{text}}" Clause [{{other_id}}]: "{{other_text}}"
 
             Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
+    /**
+     * Limits on the embedded model: a question of a few sentences (300 characters), an answer of a
+     * paragraph (600: it explains one clause or one conflict, and a 1.5B model's explanation only
+     * repeats itself past that), at most 3 clause ids of at most 40 characters (ids are short slugs).
+     */
     static final String SCHEMA = """
-            {"type":"object","properties":{"question":{"type":"string"},"answer":{"type":"string"},\
-            "clause_ids":{"type":"array","items":{"type":"string"}}},\
+            {"type":"object","properties":{"question":{"type":"string","x-embedded-maxLength":300},\
+            "answer":{"type":"string","x-embedded-maxLength":600},\
+            "clause_ids":{"type":"array","x-embedded-maxItems":3,"items":{"type":"string","x-embedded-maxLength":40}}},\
             "required":["question","answer","clause_ids"],"additionalProperties":false}""";
+    /** About how many tokens an answer takes on the embedded model, within its schema's limits; for plans. */
+    public static long typicalAnswerTokens() {
+        return cai4j.model.AnswerCaps.typicalTokens(SCHEMA);
+    }
+
     static final String INVENT_A_CASE = "(invent a realistic user request where the clause matters)";
 
     private final LanguageModel generator;

@@ -27,6 +27,11 @@ import java.util.Set;
 final class ConflictPairing {
     static final Template TEMPLATE = Template.load("pair-conflict");
     static final JsonNode SCHEMA = StructuredCall.schema("pairs.schema.json");
+
+    /** About how many tokens the pairing's answer takes on the embedded model, within its schema's limits; for plans. */
+    static long typicalAnswerTokens() {
+        return cai4j.model.AnswerCaps.typicalTokens(cai4j.Json.write(SCHEMA));
+    }
     /** Long constitutions (the Model Spec has hundreds of rules) are shown a seeded sample, to fit a small model's context. */
     static final int MAX_CANDIDATES = 40;
 

@@ -43,6 +43,11 @@ public final class Judge {
     static final Map<ScenarioKind, Template> TEMPLATES = new EnumMap<>(ScenarioKind.class);
     static final Map<ScenarioKind, JsonNode> SCHEMAS = new EnumMap<>(ScenarioKind.class);
 
+    /** About how many tokens a verdict takes on the embedded model, within its schema's limits; for plans. */
+    public static long typicalAnswerTokens() {
+        return cai4j.model.AnswerCaps.typicalTokens(cai4j.Json.write(SCHEMAS.get(ScenarioKind.DIRECT)));
+    }
+
     static {
         Template follows = Template.load("judge-direct");
         TEMPLATES.put(ScenarioKind.DIRECT, follows);

@@ -22,6 +22,11 @@ import java.util.Map;
 public final class QualityFilter {
     static final Template TEMPLATE = Template.load("filter");
     static final JsonNode SCHEMA = StructuredCall.schema("filter.schema.json");
+
+    /** About how many tokens the filter's answer takes on the embedded model, within its schema's limits; for plans. */
+    public static long typicalAnswerTokens() {
+        return cai4j.model.AnswerCaps.typicalTokens(cai4j.Json.write(SCHEMA));
+    }
     static final Template CONFLICT_TEMPLATE = Template.load("filter-conflict");
     static final JsonNode CONFLICT_SCHEMA = StructuredCall.schema("filter-conflict.schema.json");
 

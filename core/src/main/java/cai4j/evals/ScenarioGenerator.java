@@ -4,10 +4,12 @@ import cai4j.Hash;
 import cai4j.scheduler.StageProgress;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
+import cai4j.model.AnswerCaps;
 import cai4j.model.ChatRequest;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -69,6 +71,26 @@ public final class ScenarioGenerator {
     static final JsonNode STRICT_SCHEMA = StructuredCall.schema("scenarios.schema.json");
     /** What an answer must hold: the same, with a scenario's context fields optional (empty when left out). */
     static final JsonNode SCHEMA = withoutRequired(STRICT_SCHEMA, "system", "history");
+
+    /**
+     * The schema sent for {@code n} scenarios a call: on the embedded model, no more scenarios than
+     * asked for (extra ones are dropped unread, and each is hundreds of tokens).
+     */
+    static JsonNode sent(int n) {
+        ObjectNode s = STRICT_SCHEMA.deepCopy();
+        ((ObjectNode) s.get("properties").get("scenarios")).put(AnswerCaps.MAX_ITEMS, n);
+        return s;
+    }
+
+    /** About how many tokens {@code n} scenarios take on the embedded model, within the schema's limits; for plans. */
+    public static long typicalAnswerTokens(int n) {
+        return AnswerCaps.typicalTokens(cai4j.Json.write(sent(n)));
+    }
+
+    /** About how many tokens the answer that pairs a clause with conflicting ones takes; for plans. */
+    public static long typicalPairingTokens() {
+        return ConflictPairing.typicalAnswerTokens();
+    }
 
     private final LanguageModel generator;
     private final Settings settings;
@@ -144,7 +166,7 @@ public final class ScenarioGenerator {
                 .withMaxTokens(settings.maxTokens())
                 .withSeed(settings.seed())
                 .withTemplate(template.version());
-        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, STRICT_SCHEMA, SCHEMA, false, true);
+        StructuredCall.Outcome outcome = StructuredCall.ask(generator, request, sent(settings.perClause()), SCHEMA, false, true);
         if (outcome instanceof StructuredCall.Invalid bad) {
             return new Result(List.of(), List.of(new Rejection("generation", job.clause().id(), job.kind(), "", bad.problem())));
         }

@@ -1,6 +1,7 @@
 package cai4j.evals;
 
 import cai4j.Json;
+import cai4j.model.AnswerCaps;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
@@ -62,6 +63,16 @@ final class StructuredCall {
         return new Valid(valid.iterator().next(), completion);
     }
 
+    /**
+     * Whether a repair cannot help: the embedded model's answer was cut at its length, and a repair
+     * (the same grammar, the same room, the prompt longer by the broken answer) would be cut again
+     * while reading the whole prompt once more. Its grammar closes every answer that has room, so
+     * what is left to repair there is an answer the grammar allowed but the stage did not.
+     */
+    static boolean hopeless(LanguageModel model, Completion answer) {
+        return model.local() && answer.finishReason().equals("length");
+    }
+
     /** Asks once; when the answer is unusable and {@code repair} is set, asks once more to fix it. */
     static Outcome ask(LanguageModel model, ChatRequest request, JsonNode schema, boolean strict, boolean repair) {
         return ask(model, request, schema, schema, strict, repair);
@@ -76,11 +87,11 @@ final class StructuredCall {
         ChatRequest withSchema = request.withJsonSchema(Json.write(schema));
         Completion first = model.complete(withSchema);
         Outcome outcome = check(first.text(), accepted, strict, first);
-        if (outcome instanceof Valid || !repair) return outcome;
+        if (outcome instanceof Valid || !repair || hopeless(model, first)) return outcome;
         Invalid bad = (Invalid) outcome;
         List<Message> messages = new ArrayList<>(withSchema.messages());
         messages.add(Message.assistant(first.text()));
-        messages.add(Message.user(REPAIR.render(Map.of("problem", bad.problem(), "schema", Json.pretty(schema)))));
+        messages.add(Message.user(REPAIR.render(Map.of("problem", bad.problem(), "schema", Json.pretty(StructuredCall.parse(AnswerCaps.remote(Json.write(schema))))))));
         ChatRequest again = new ChatRequest(messages, withSchema.temperature(), withSchema.maxTokens(), withSchema.stop(),
                 withSchema.seed(), withSchema.jsonSchema(), withSchema.options(), withSchema.sampleIndex(),
                 withSchema.template() + "+" + REPAIR.version());

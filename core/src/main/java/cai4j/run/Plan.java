@@ -3,7 +3,11 @@ package cai4j.run;
 import cai4j.InputError;
 import cai4j.constitution.Constitution;
 import cai4j.constitution.ConstitutionPrompt;
+import cai4j.data.Understanding;
 import cai4j.evals.Condition;
+import cai4j.evals.Judge;
+import cai4j.evals.QualityFilter;
+import cai4j.evals.ScenarioGenerator;
 import cai4j.evals.ScenarioKind;
 import cai4j.model.ModelSpec;
 import cai4j.model.Usage;
@@ -54,23 +58,25 @@ public record Plan(Map<String, Step> stages) {
         long constitutionTokens = ConstitutionPrompt.render(c).length() / 4;
         long answer = b.maxTokens / 2;
         Map<String, Step> s = new LinkedHashMap<>();
-        if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Step("generator", clauses, 900, 120));
-        s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), 600, 250L * b.perClause));
-        s.put("filter scenarios", new Step("judge", generated, 500, 120));
+        // structured answers: what the stages' schema limits allow, as a model writes them (AnswerCaps)
+        long verdict = Judge.typicalAnswerTokens();
+        if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Step("generator", clauses, 900, ScenarioGenerator.typicalPairingTokens()));
+        s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), 600, ScenarioGenerator.typicalAnswerTokens(b.perClause)));
+        s.put("filter scenarios", new Step("judge", generated, 500, QualityFilter.typicalAnswerTokens()));
         long prompted = conds.stream().filter(Condition::withConstitution).count();
         // an attack scenario is answered once under prompted and attacked together (Evals.counted)
         long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
                 && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
         s.put("target answers", new Step("target", answers, 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
-        s.put("judge verdicts", new Step("judge", answers, 700 + answer, 200));
+        s.put("judge verdicts", new Step("judge", answers, 700 + answer, verdict));
         // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
-        s.put("judge vs human labels", new Step("judge", 2L * b.labelled, 800, 150));
+        s.put("judge vs human labels", new Step("judge", 2L * b.labelled, 800, verdict));
         // critique and revision (two of the three calls) and the feedback questions (four of the six) start with the constitution
         s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, 600 + constitutionTokens * 2 / 3, answer));
         s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, 500 + constitutionTokens * 4 / 6, answer / 2));
         s.put("distill", new Step("target", dataPrompts, 150 + constitutionTokens, answer));
-        s.put("understanding", new Step("generator", questions, 300 + constitutionTokens, answer));
-        s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, 200));
+        s.put("understanding", new Step("generator", questions, 300 + constitutionTokens, Understanding.typicalAnswerTokens()));
+        s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, verdict));
         return new Plan(s);
     }
 

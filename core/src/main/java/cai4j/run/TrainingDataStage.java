@@ -31,9 +31,11 @@ final class TrainingDataStage implements Stage {
                 : DataStages.Prompts.read(r.prompts().orElse(dir), false, limit);
         LanguageModel tgt = run.model(Role.TARGET), gen = run.model(Role.GENERATOR), jud = run.model(Role.JUDGE);
         StageProgress progress = run.progress();
-        DataStages.sft(dir, c, ps, tgt, gen, jud, CritiqueRevision.Settings.defaults().withRounds(1), progress);
-        DataStages.prefs(dir, c, ps, tgt, jud, FeedbackPrinciple.of(c), FeedbackLabeling.Settings.defaults(), progress);
-        DataStages.distill(dir, c, ps, tgt, jud, ContextDistillation.Settings.defaults(), progress);
+        // the training data's answers, critiques and revisions are as long as the budget's target answers, as the plan counts them
+        int longest = r.budget().maxTokens;
+        DataStages.sft(dir, c, ps, tgt, gen, jud, CritiqueRevision.Settings.defaults().withRounds(1).withMaxTokens(longest), progress);
+        DataStages.prefs(dir, c, ps, tgt, jud, FeedbackPrinciple.of(c), FeedbackLabeling.Settings.defaults().withMaxTokens(longest), progress);
+        DataStages.distill(dir, c, ps, tgt, jud, ContextDistillation.Settings.defaults().withMaxTokens(longest), progress);
         var understanding = new Understanding.Settings(Set.of(Understanding.Question.values()), r.seed(), 0.7, r.budget().maxTokens * 2, 8);
         DataStages.understand(dir, c, r.selection().apply(c), ps, gen, jud, understanding, r.budget().understanding, progress);
     }

@@ -1,5 +1,6 @@
 package cai4j.model.anthropic;
 
+import cai4j.model.AnswerCaps;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
@@ -114,7 +115,7 @@ final class AnthropicModel implements LanguageModel {
                 default -> b.addUserMessage(m.content());
             }
         }
-        if (!r.jsonSchema().isEmpty()) system.add("Answer with only a JSON value that follows this JSON schema:\n" + r.jsonSchema());
+        if (!r.jsonSchema().isEmpty()) system.add("Answer with only a JSON value that follows this JSON schema:\n" + AnswerCaps.remote(r.jsonSchema()));
         if (!system.isEmpty()) {
             List<TextBlockParam> blocks = new java.util.ArrayList<>();
             for (int i = 0; i < system.size(); i++) {

@@ -30,7 +30,9 @@ import java.util.concurrent.ExecutionException;
  * small pool of platform threads, one per llama.cpp slot, never on the caller's thread (callers are
  * often virtual threads, which must not be pinned by a long native call). Temperature, max tokens,
  * stop sequences and seed apply per request; the same request with the same seed gives the same
- * text. A JSON schema becomes a llama.cpp grammar, so the answer always parses. Options are scored
+ * text. A JSON schema becomes a llama.cpp grammar with the stage's length limits ({@link SchemaCaps}),
+ * and such a request's max tokens is the longest answer the grammar allows, so the answer always
+ * closes and parses. Options are scored
  * exactly by {@link OptionScorer}. Waiting calls go to the slot whose KV cache holds most of their
  * prompt ({@link SlotDispatcher}).
  *
@@ -46,7 +48,7 @@ public final class LlamaLanguageModel implements LanguageModel {
     private final SlotDispatcher slots;
     /** Calls waiting per slot to choose from: enough to find a shared prefix, few enough to start late calls soon. */
     static final int QUEUE_PER_SLOT = 8;
-    private final Map<String, String> grammars = new ConcurrentHashMap<>();
+    private final Map<String, SchemaCaps.Bounded> grammars = new ConcurrentHashMap<>();
     private OptionScorer scorer;
     private volatile boolean closed;
 
@@ -131,14 +133,20 @@ public final class LlamaLanguageModel implements LanguageModel {
      * same number). Prompt tokens found in the slot's cache are reported as cached.
      */
     private Completion generate(ChatRequest request, String prompt, int[] tokens, SlotDispatcher.Slot slot) {
+        int maxTokens = request.maxTokens();
         InferenceParameters p = new InferenceParameters(prompt)
-                .setNPredict(request.maxTokens())
                 .setTemperature((float) request.temperature())
                 .setSeed(seed(request))
                 .setCachePrompt(true);
         SlotPin.pin(p, slot.id());
         if (!request.stop().isEmpty()) p.setStopStrings(request.stop().toArray(String[]::new));
-        if (!request.jsonSchema().isBlank()) p.setGrammar(grammar(request.jsonSchema()));
+        if (!request.jsonSchema().isBlank()) {
+            // the grammar's limits bound the answer; the request's max tokens must not cut it first
+            SchemaCaps.Bounded g = grammar(request.jsonSchema());
+            p.setGrammar(g.gbnf());
+            maxTokens = Math.min(g.maxTokens(), settings.contextPerSlot() - tokens.length);
+        }
+        p.setNPredict(maxTokens);
         int cached = slot.reuse(tokens);
         StringBuilder text = new StringBuilder();
         int outputTokens = 0;
@@ -155,7 +163,7 @@ public final class LlamaLanguageModel implements LanguageModel {
             throw new ModelException(ModelException.Kind.FINAL, 0, "The embedded model " + spec + " failed: " + e.getMessage(), null, e);
         }
         slot.holds(tokens);
-        String finish = outputTokens >= request.maxTokens() ? "length" : "stop";
+        String finish = outputTokens >= maxTokens ? "length" : "stop";
         return new Completion(text.toString(), finish, new Usage(tokens.length, outputTokens, cached), Map.of());
     }
 
@@ -189,10 +197,14 @@ public final class LlamaLanguageModel implements LanguageModel {
         return model.applyTemplate(new InferenceParameters("").setMessages(system.toString(), turns));
     }
 
-    private String grammar(String schema) {
+    /**
+     * The request's schema as a bounded grammar; an answer may take half a slot's context, so that
+     * a prompt of the other half still leaves room for the longest answer the grammar allows.
+     */
+    SchemaCaps.Bounded grammar(String schema) {
         return grammars.computeIfAbsent(schema, s -> {
             try {
-                return LlamaModel.jsonSchemaToGrammar(SchemaCaps.apply(s));
+                return SchemaCaps.grammar(s, settings.contextPerSlot() / 2, LlamaModel::jsonSchemaToGrammar);
             } catch (RuntimeException e) {
                 throw new ModelException(ModelException.Kind.FINAL, 400,
                         "llama.cpp cannot turn the request's JSON schema into a grammar: " + e.getMessage(), null, e);

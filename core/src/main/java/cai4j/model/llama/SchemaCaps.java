@@ -1,46 +1,71 @@
 package cai4j.model.llama;
 
 import cai4j.Json;
+import cai4j.model.AnswerCaps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
- * Bounds on the free parts of a JSON schema before it becomes the embedded model's grammar: every
- * string without a length limit gets {@link #STRING_CHARS} characters at most, every array without
- * an item limit {@link #ARRAY_ITEMS} items.
+ * The embedded model's grammar for a JSON schema, with the stage's length limits in it
+ * ({@link AnswerCaps#embedded}), and the most tokens an answer under that grammar can take.
  *
- * <p>Why: a 1.5B model's reasoning does not improve past a paragraph, and a small model that loses
- * its way never closes the string it is writing, so the answer runs to its token cap and is cut
- * off unparsable (a wasted call, and a repair call after it). The grammar closes the string at the
- * limit instead, so the answer always ends and parses. Remote providers get the schema as the stage
- * wrote it (strict structured outputs refuse {@code maxLength}).
+ * <p>Why both together: a small model that loses its way never closes the string it is writing,
+ * so without limits its answer runs to the request's max tokens and is cut off unparsable (a wasted
+ * call, and a repair call after it). With limits the grammar closes every string and array in time,
+ * but only if the max tokens leaves room for the longest text the grammar allows; so the max tokens
+ * of a grammar-bounded request is that length ({@link GrammarBound}), and the limits, not the
+ * stage's max tokens, bound the answer. When even that does not fit the answer's share of the
+ * context, every string limit is shortened in proportion until it does.
  */
 final class SchemaCaps {
-    /** About 120 tokens of English: a paragraph of reasoning, a scenario's message, its expectations. */
-    static final int STRING_CHARS = 500;
-    static final int ARRAY_ITEMS = 4;
+    /** Times the string limits are shortened at most to fit the context. */
+    private static final int FITS = 8;
 
     private SchemaCaps() {}
 
-    static String apply(String schema) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(schema);
-        } catch (IOException e) {
-            return schema; // llama.cpp reports what is wrong with it
+    /**
+     * @param gbnf      the grammar llama.cpp samples with
+     * @param maxTokens the most tokens an answer under it takes, its end included
+     */
+    record Bounded(String gbnf, int maxTokens) {}
+
+    /**
+     * @param schema    the request's JSON schema
+     * @param room      the most tokens an answer may take (its share of a slot's context)
+     * @param toGrammar llama.cpp's conversion of a JSON schema to a grammar
+     */
+    static Bounded grammar(String schema, int room, Function<String, String> toGrammar) {
+        String capped = AnswerCaps.embedded(schema);
+        String gbnf = toGrammar.apply(capped);
+        long bound = GrammarBound.maxBytes(gbnf);
+        for (int i = 0; i < FITS && bound >= room; i++) {
+            JsonNode root = read(capped);
+            if (root == null) break;
+            double factor = bound == GrammarBound.UNBOUNDED ? 0.5 : 0.95 * room / bound;
+            shorten(root, factor);
+            capped = Json.write(root);
+            gbnf = toGrammar.apply(capped);
+            bound = GrammarBound.maxBytes(gbnf);
         }
-        cap(root);
-        return Json.write(root);
+        // the end token is one more; an unbounded grammar (a pattern, say) gets all the room
+        return new Bounded(gbnf, (int) Math.min(room, bound + 1));
     }
 
-    private static void cap(JsonNode node) {
-        if (node instanceof ObjectNode o) {
-            String type = o.path("type").asText("");
-            boolean bounded = o.has("enum") || o.has("const") || o.has("pattern") || o.has("format");
-            if (type.equals("string") && !bounded && !o.has("maxLength")) o.put("maxLength", STRING_CHARS);
-            if (type.equals("array") && !o.has("maxItems")) o.put("maxItems", Math.max(ARRAY_ITEMS, o.path("minItems").asInt(0)));
+    private static JsonNode read(String schema) {
+        try {
+            return Json.MAPPER.readTree(schema);
+        } catch (IOException e) {
+            return null;
         }
-        if (node.isContainerNode()) node.forEach(SchemaCaps::cap);
+    }
+
+    private static void shorten(JsonNode node, double factor) {
+        if (node instanceof ObjectNode o && o.has("maxLength")) {
+            int min = o.path("minLength").asInt(0);
+            o.put("maxLength", Math.max(min, (int) (o.get("maxLength").asInt() * factor)));
+        }
+        if (node.isContainerNode()) node.forEach(n -> shorten(n, factor));
     }
 }

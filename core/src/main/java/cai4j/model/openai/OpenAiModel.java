@@ -1,6 +1,7 @@
 package cai4j.model.openai;
 
 import cai4j.Json;
+import cai4j.model.AnswerCaps;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
@@ -112,7 +113,7 @@ final class OpenAiModel implements LanguageModel {
         if (!r.stop().isEmpty()) b.stopOfStrings(r.stop());
         r.seed().ifPresent(b::seed);
         if (!r.jsonSchema().isEmpty()) {
-            JsonNode schema = readSchema(r.jsonSchema());
+            JsonNode schema = readSchema(AnswerCaps.remote(r.jsonSchema()));
             Map<String, JsonValue> props = new LinkedHashMap<>();
             schema.properties().forEach(e -> props.put(e.getKey(), JsonValue.fromJsonNode(e.getValue())));
             b.responseFormat(ResponseFormatJsonSchema.builder()
