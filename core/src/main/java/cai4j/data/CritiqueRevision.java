@@ -6,6 +6,7 @@ import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Ranks;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
+import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
@@ -63,6 +64,12 @@ public final class CritiqueRevision {
 
             Keep to the order of the tiers ({{chain}}): where this principle pulls against one of a higher tier, follow the higher one. \
             Reply with the rewritten response only, without any preface or commentary.""");
+    /**
+     * Where a small model, done with its critique, goes on to write the revision unasked: the next
+     * call asks for the revision, so nothing the critique needs comes after them. Only on the
+     * embedded model, whose every token is seconds of this machine.
+     */
+    static final List<String> CRITIQUE_STOPS = List.of("\nRevision:", "\nRevised response:", "\n**Revision", "\n**Revised");
     static final String HIGHER = "\nDo not ask for a change that would break a principle of a higher tier listed above.";
 
     private final LanguageModel target;
@@ -140,8 +147,8 @@ public final class CritiqueRevision {
             String critiqueRequest = CRITIQUE.render(Map.of("order", order, "place", Ranks.describe(constitution, p.clause()),
                     "clause", p.clause().text().strip(), "request", p.critique(), "higher", higher ? HIGHER : ""));
             conversation.add(Message.user(critiqueRequest));
-            Completion critiqued = tally.count(generator.complete(
-                    Requests.of(conversation, CRITIQUE, settings.temperature(), settings.maxTokens())));
+            ChatRequest critiqueCall = Requests.of(conversation, CRITIQUE, settings.temperature(), settings.maxTokens());
+            Completion critiqued = tally.count(generator.complete(generator.local() ? critiqueCall.withStop(CRITIQUE_STOPS) : critiqueCall));
             if (Acceptance.truncated(critiqued)) {
                 tally.reject("truncated critique");
                 return List.of();

@@ -5,7 +5,11 @@ import java.util.Locale;
 
 /** How much work a run does; the default keeps a first run on the embedded model short. */
 public enum Budget {
-    SMALL(6, 1, "direct,conflict,benign", 6, 6, 384, 4),
+    /*
+     * small: 256 answer tokens (about 190 words) show whether a small model's answer keeps to a
+     * clause, and every one of them is a tenth of a second of the embedded default on 2 cores
+     */
+    SMALL(6, 1, "direct,conflict,benign", 6, 6, 256, 4),
     MEDIUM(16, 2, "direct,conflict,attack,benign", 16, 16, 512, 12),
     LARGE(0, 3, "direct,conflict,attack,benign", 0, 0, 1024, 40);
 

@@ -60,6 +60,19 @@ class CritiqueRevisionTest {
     }
 
     @Test
+    void onTheEmbeddedModelACritiqueStopsWhereARevisionWouldStartAndElsewhereItDoesNot() {
+        ScriptedModel local = new ScriptedModel("llama:/m.gguf", r -> text("critique")).embedded();
+        for (ScriptedModel g : List.of(generator, local)) {
+            new CritiqueRevision(target, g, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), CritiqueRevision.Settings.defaults(),
+                    new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally()).run(prompt);
+        }
+        assertThat(generator.withTemplate(CritiqueRevision.CRITIQUE.version())).singleElement().satisfies(r -> assertThat(r.stop()).isEmpty());
+        assertThat(local.withTemplate(CritiqueRevision.CRITIQUE.version())).singleElement()
+                .satisfies(r -> assertThat(r.stop()).contains("\nRevision:"));
+        assertThat(local.withTemplate(CritiqueRevision.REVISION.version())).singleElement().satisfies(r -> assertThat(r.stop()).isEmpty());
+    }
+
+    @Test
     void kRoundsSampleDistinctPrinciplesAndReviseTheLastRevision() {
         var settings = CritiqueRevision.Settings.defaults().withRounds(3);
         var stage = new CritiqueRevision(target, generator, Fixtures.constitution(), Fixtures.everyRule(Fixtures.constitution()), settings, new Acceptance(judge, Fixtures.constitution(), new Tally()), new Tally());

@@ -55,6 +55,19 @@ public final class ScriptedModel implements LanguageModel {
         return requests.stream().filter(r -> r.template().equals(version)).toList();
     }
 
+    private volatile boolean local;
+
+    /** Makes this model answer as the embedded one does: {@link #local()} is true. */
+    public ScriptedModel embedded() {
+        local = true;
+        return this;
+    }
+
+    @Override
+    public boolean local() {
+        return local;
+    }
+
     @Override
     public ModelSpec spec() {
         return spec;
