@@ -131,9 +131,9 @@ public final class FeedbackLabeling {
     public static final Template CHAIN_OF_THOUGHT = new Template("prefs-chain-of-thought", QUESTION + """
             Let's think step by step about which option better follows the principle, keeping to the order of the tiers, \
             then answer. Reply in JSON with "reasoning" (your step-by-step thinking) and "answer" ("A" or "B").""");
-    /** On the embedded model the step-by-step reasoning is a few sentences (360 characters), as the judge's. */
+    /** On the embedded model the step-by-step reasoning is a few sentences (300 characters), as the judge's. */
     static final String VERDICT_SCHEMA = """
-            {"type":"object","properties":{"reasoning":{"type":"string","x-embedded-maxLength":360},"answer":{"type":"string","enum":["A","B"]}},\
+            {"type":"object","properties":{"reasoning":{"type":"string","x-embedded-maxLength":300},"answer":{"type":"string","enum":["A","B"]}},\
             "required":["reasoning","answer"],"additionalProperties":false}""";
 
     static final String GIVEN = "given as a feedback principle";
