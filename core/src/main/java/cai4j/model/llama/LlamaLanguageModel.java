@@ -144,7 +144,7 @@ public final class LlamaLanguageModel implements LanguageModel {
             // the grammar's limits bound the answer; the request's max tokens must not cut it first
             SchemaCaps.Bounded g = grammar(request.jsonSchema());
             p.setGrammar(g.gbnf());
-            maxTokens = Math.min(g.maxTokens(), settings.contextPerSlot() - tokens.length);
+            if (g.maxTokens().isPresent()) maxTokens = Math.min(g.maxTokens().getAsInt(), settings.contextPerSlot() - tokens.length);
         }
         p.setNPredict(maxTokens);
         int cached = slot.reuse(tokens);

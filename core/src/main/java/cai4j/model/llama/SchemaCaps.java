@@ -5,6 +5,7 @@ import cai4j.model.AnswerCaps;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.util.OptionalInt;
 import java.util.function.Function;
 
 /**
@@ -27,9 +28,11 @@ final class SchemaCaps {
 
     /**
      * @param gbnf      the grammar llama.cpp samples with
-     * @param maxTokens the most tokens an answer under it takes, its end included
+     * @param maxTokens the most tokens an answer under it takes, its end included; empty when the
+     *                  grammar has no bound (extra properties, a pattern), where the request's
+     *                  max tokens is all that ends the answer
      */
-    record Bounded(String gbnf, int maxTokens) {}
+    record Bounded(String gbnf, OptionalInt maxTokens) {}
 
     /**
      * @param schema    the request's JSON schema
@@ -40,17 +43,18 @@ final class SchemaCaps {
         String capped = AnswerCaps.embedded(schema);
         String gbnf = toGrammar.apply(capped);
         long bound = GrammarBound.maxBytes(gbnf);
+        if (bound == GrammarBound.UNBOUNDED) return new Bounded(gbnf, OptionalInt.empty());
         for (int i = 0; i < FITS && bound >= room; i++) {
             JsonNode root = read(capped);
             if (root == null) break;
-            double factor = bound == GrammarBound.UNBOUNDED ? 0.5 : 0.95 * room / bound;
+            double factor = 0.95 * room / bound;
             shorten(root, factor);
             capped = Json.write(root);
             gbnf = toGrammar.apply(capped);
             bound = GrammarBound.maxBytes(gbnf);
         }
-        // the end token is one more; an unbounded grammar (a pattern, say) gets all the room
-        return new Bounded(gbnf, (int) Math.min(room, bound + 1));
+        // the end token is one more
+        return new Bounded(gbnf, OptionalInt.of((int) Math.min(room, bound + 1)));
     }
 
     private static JsonNode read(String schema) {
