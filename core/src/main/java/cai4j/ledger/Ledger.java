@@ -20,14 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,12 +32,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * to anyone, so a crash never loses a paid call; WAL with {@code synchronous=NORMAL} keeps every
  * commit through a killed process (only a power cut may lose the last few).
  *
- * <p>Writes are group commits: callers hand their row to one writer thread, which commits every
- * row waiting at that moment in one transaction on its own connection and only then releases
- * their callers. Each caller still returns only once its row is durable, but a thousand calls
- * finishing together cost a handful of commits instead of a thousand, and no virtual thread holds
- * a carrier inside SQLite while it writes. Reads use a second connection, which WAL lets run while
- * the writer commits.
+ * <p>Writes are group commits without a writer thread: a caller queues its row, and the caller
+ * that finds no commit under way becomes the committer — it commits every row waiting at that
+ * moment in one transaction on the write connection, releases their callers, and hands the turn to
+ * the oldest row still waiting. Each caller returns only once its row is durable, and a thousand
+ * calls finishing together cost a handful of commits. There is no hand-off to another thread and
+ * back for each group: on a loaded machine, waking a writer thread and then the callers it
+ * released cost every call two trips through the operating system's run queue, which left the
+ * callers idle behind it. Reads use a second connection, which WAL lets run while a commit is
+ * under way.
  *
  * <p>A row's status is {@code ok} (answered), {@code error} (failed; retried by the next run) or
  * {@code pending} (submitted to a provider batch job, answer not yet arrived).
@@ -54,24 +53,44 @@ public final class Ledger implements AutoCloseable {
 
     private final Path file;
     private final Connection db;      // reads (find, stats)
-    private final Connection writeDb; // the writer thread's, and flushReplays' under writeLock
+    private final Connection writeDb; // the committer's, under writeLock
     private final ReentrantLock lock = new ReentrantLock();
+    /** Held by the one caller committing a group (or flushing replay counts, or closing). */
     private final ReentrantLock writeLock = new ReentrantLock();
     private final PreparedStatement find;
     private final PreparedStatement findPending;
     private final PreparedStatement upsert;
-    private final BlockingQueue<Row> waiting = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    private final ConcurrentLinkedQueue<Row> waiting = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
+    /** Set under writeLock once the connections are closed: a row queued after that fails instead of waiting. */
+    private boolean connectionsClosed;
     private final Map<String, LongAdder> replays = new ConcurrentHashMap<>();
 
-    /** One row to commit, and the caller waiting for it (completed once the row is durable). */
-    private record Row(String key, String model, String request, String response, String status, String errorClass,
-                       String error, long inputTokens, long outputTokens, long cachedTokens, double cost, long latencyMs,
-                       int attempts, long updatedAt, String batchId, CompletableFuture<Void> done) {}
+    /** One row to commit, the caller waiting for it, and what became of it. */
+    private static final class Row {
+        final String key, model, request, response, status, errorClass, error, batchId;
+        final long inputTokens, outputTokens, cachedTokens, latencyMs, updatedAt;
+        final double cost;
+        final int attempts;
+        final Thread caller = Thread.currentThread();
+        /** Set by the committer before it unparks the caller: done, and the failure if the commit failed. */
+        volatile boolean done;
+        volatile RuntimeException failure;
 
-    /** Tells the writer thread to stop once every row queued before it is committed. */
-    private static final Row STOP = new Row("", "", "", null, "", null, null, 0, 0, 0, 0, 0, 0, 0, null, new CompletableFuture<>());
+        Row(String key, String model, String request, String response, String status, String errorClass, String error,
+            long inputTokens, long outputTokens, long cachedTokens, double cost, long latencyMs, int attempts, long updatedAt, String batchId) {
+            this.key = key; this.model = model; this.request = request; this.response = response; this.status = status;
+            this.errorClass = errorClass; this.error = error; this.inputTokens = inputTokens; this.outputTokens = outputTokens;
+            this.cachedTokens = cachedTokens; this.cost = cost; this.latencyMs = latencyMs; this.attempts = attempts;
+            this.updatedAt = updatedAt; this.batchId = batchId;
+        }
+
+        void finish(RuntimeException why) {
+            failure = why;
+            done = true;
+            LockSupport.unpark(caller);
+        }
+    }
 
     private Ledger(Path file, Connection db, Connection writeDb) throws SQLException {
         this.file = file;
@@ -118,7 +137,6 @@ public final class Ledger implements AutoCloseable {
                   latency_ms=excluded.latency_ms, attempts=calls.attempts + excluded.attempts, updated_at=excluded.updated_at,
                   batch_id=excluded.batch_id
                 WHERE calls.status <> 'ok'""");
-        this.writer = Thread.ofPlatform().daemon().name("cai4j-ledger-writer").start(this::writeLoop);
     }
 
     /** Ledgers written before provider batch jobs have no batch_id column; it is added in place. */
@@ -233,68 +251,59 @@ public final class Ledger implements AutoCloseable {
                        String error, Completion c, double cost, long latencyMs, int attempts, String batchId) {
         Row row = new Row(key, spec.toString(), Json.write(RequestJson.toJson(request)), response, status, errorClass, error,
                 c == null ? 0 : c.usage().inputTokens(), c == null ? 0 : c.usage().outputTokens(),
-                c == null ? 0 : c.usage().cachedTokens(), cost, latencyMs, attempts, System.currentTimeMillis(),
-                batchId, new CompletableFuture<>());
+                c == null ? 0 : c.usage().cachedTokens(), cost, latencyMs, attempts, System.currentTimeMillis(), batchId);
         if (closed) throw new IllegalStateException("the ledger " + file + " is closed");
         waiting.add(row);
         boolean interrupted = false;
-        try {
-            while (true) {
+        while (!row.done) {
+            if (writeLock.tryLock()) {
                 try {
-                    row.done().get(1, TimeUnit.SECONDS); // returns once the row is committed
-                    return;
-                } catch (TimeoutException e) {
-                    // a writer that has stopped (the ledger was closed meanwhile) will never take it
-                    if (!writer.isAlive()) failWaiting(new IllegalStateException("the ledger " + file + " is closed"));
-                } catch (InterruptedException e) {
-                    interrupted = true; // the row is on its way to disk; the caller must know whether it got there
-                } catch (ExecutionException e) {
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                    commitWaiting();
+                } finally {
+                    writeLock.unlock();
                 }
+                // a row queued while this group was committing found the lock taken and went to
+                // sleep: its caller (or the one before it in the queue) commits the next group
+                Row next = waiting.peek();
+                if (next != null) LockSupport.unpark(next.caller);
+            } else {
+                LockSupport.park(this); // until a committer has written this row, or hands this caller the turn
+                // the row is on its way to disk; the caller must know whether it got there
+                if (Thread.interrupted()) interrupted = true;
             }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
         }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (row.failure != null) throw row.failure;
     }
 
-    /** The writer thread: takes every row waiting, commits them in one transaction, releases their callers. */
-    private void writeLoop() {
+    /** Under writeLock: commits the rows waiting now (at most {@link #MAX_GROUP}) in one transaction and releases their callers. */
+    private void commitWaiting() {
         List<Row> group = new ArrayList<>();
-        boolean stop = false;
-        while (!stop) {
-            try {
-                group.add(waiting.take());
-            } catch (InterruptedException e) {
-                break; // close() interrupts only after STOP; rows still waiting are failed below
-            }
-            waiting.drainTo(group, MAX_GROUP - 1);
-            stop = group.remove(STOP);
-            if (!group.isEmpty()) commit(group);
-            group.clear();
+        for (Row r; group.size() < MAX_GROUP && (r = waiting.poll()) != null; ) group.add(r);
+        if (group.isEmpty()) return;
+        if (connectionsClosed) {
+            RuntimeException why = new IllegalStateException("the ledger " + file + " is closed");
+            group.forEach(r -> r.finish(why));
+            return;
         }
-        failWaiting(new IllegalStateException("the ledger " + file + " is closed"));
-    }
-
-    private void commit(List<Row> group) {
         RuntimeException failure = null;
-        writeLock.lock();
         try {
             for (Row r : group) {
-                upsert.setString(1, r.key());
-                upsert.setString(2, r.model());
-                upsert.setString(3, r.request());
-                upsert.setString(4, r.response());
-                upsert.setString(5, r.status());
-                upsert.setString(6, r.errorClass());
-                upsert.setString(7, r.error());
-                upsert.setLong(8, r.inputTokens());
-                upsert.setLong(9, r.outputTokens());
-                upsert.setLong(10, r.cachedTokens());
-                upsert.setDouble(11, r.cost());
-                upsert.setLong(12, r.latencyMs());
-                upsert.setInt(13, r.attempts());
-                upsert.setLong(14, r.updatedAt());
-                upsert.setString(15, r.batchId());
+                upsert.setString(1, r.key);
+                upsert.setString(2, r.model);
+                upsert.setString(3, r.request);
+                upsert.setString(4, r.response);
+                upsert.setString(5, r.status);
+                upsert.setString(6, r.errorClass);
+                upsert.setString(7, r.error);
+                upsert.setLong(8, r.inputTokens);
+                upsert.setLong(9, r.outputTokens);
+                upsert.setLong(10, r.cachedTokens);
+                upsert.setDouble(11, r.cost);
+                upsert.setLong(12, r.latencyMs);
+                upsert.setInt(13, r.attempts);
+                upsert.setLong(14, r.updatedAt);
+                upsert.setString(15, r.batchId);
                 upsert.executeUpdate();
             }
             writeDb.commit(); // durable when this returns; only then are the callers released
@@ -305,17 +314,8 @@ public final class Ledger implements AutoCloseable {
             } catch (SQLException ignored) {
                 // the rows of this group are reported as not written either way
             }
-        } finally {
-            writeLock.unlock();
         }
-        for (Row r : group) {
-            if (failure == null) r.done().complete(null);
-            else r.done().completeExceptionally(failure);
-        }
-    }
-
-    private void failWaiting(RuntimeException why) {
-        for (Row r; (r = waiting.poll()) != null; ) r.done().completeExceptionally(why);
+        for (Row r : group) r.finish(failure);
     }
 
     /** Calls, replays, tokens, cost and errors per model. */
@@ -372,21 +372,13 @@ public final class Ledger implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
-        waiting.add(STOP); // every row queued before this is committed first
-        boolean interrupted = false;
-        while (writer.isAlive()) {
-            try {
-                writer.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        writeLock.lock();
         try {
+            // every row queued before close is committed first, by this thread if its caller has not
+            while (!waiting.isEmpty()) commitWaiting();
             flushReplays();
         } finally {
             lock.lock();
-            writeLock.lock();
             try {
                 find.close();
                 findPending.close();
@@ -396,9 +388,13 @@ public final class Ledger implements AutoCloseable {
             } catch (SQLException e) {
                 // closing connections that committed everything cannot lose data
             } finally {
-                writeLock.unlock();
+                connectionsClosed = true;
                 lock.unlock();
+                writeLock.unlock();
             }
         }
+        // a row queued in the moment before `closed` was seen is failed, not left waiting
+        Row late = waiting.peek();
+        if (late != null) LockSupport.unpark(late.caller);
     }
 }

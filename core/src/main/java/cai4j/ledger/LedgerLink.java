@@ -21,8 +21,9 @@ public final class LedgerLink implements Link {
 
     @Override
     public Answer handle(Call call, Chain next) {
-        String key = LedgerKey.of(call.spec(), call.request());
-        Optional<Completion> hit = ledger.findAny(LedgerKey.candidates(call.spec(), call.request()));
+        java.util.List<String> candidates = LedgerKey.candidates(call.spec(), call.request());
+        String key = candidates.getFirst(); // the call's own key (each key is canonical JSON and a SHA-256: made once)
+        Optional<Completion> hit = ledger.findAny(candidates);
         if (hit.isPresent()) {
             ledger.countReplay(call.spec());
             return Answer.replay(hit.get());
