@@ -23,8 +23,11 @@ import java.util.concurrent.Semaphore;
  *   headers - the same with no configured limit: the client paces itself from the x-ratelimit-* headers
  *   overhead - calls/s and CPU ms/call against a zero-latency endpoint, served in this JVM (CPU of client and
  *              server together) and from a separate JVM (CPU of the client alone)
+ *   versus - the overhead benchmark's separate-process part alone: the road, then the bare client
  *   memory - heap after GC while N requests stream through `cai4j batch`
- * Run with bench/run.sh; arguments: rate|headers|overhead|memory [N].
+ *   prefix - `cai4j run` (budget small) against the test server for OpenAI and Anthropic: prompt tokens served from cache per stage
+ *   batch  - `cai4j batch` with and without --batch for N requests: batches submitted, cost, wall time; a kill while pending, then a rerun
+ * Run with bench/run.sh; arguments: rate|headers|overhead|versus|memory|prefix|batch [N].
  */
 public class RoadBench {
     public static void main(String[] args) throws Exception {
@@ -36,7 +39,10 @@ public class RoadBench {
         if (which.equals("rate") || which.equals("all")) rate(args.length > 1 ? Integer.parseInt(args[1]) : 600, 3000);
         if (which.equals("headers") || which.equals("all")) headers(args.length > 1 ? Integer.parseInt(args[1]) : 600, 1200);
         if (which.equals("overhead") || which.equals("all")) overhead(args.length > 1 ? Integer.parseInt(args[1]) : 20000);
+        if (which.equals("versus")) overhead(args.length > 1 ? Integer.parseInt(args[1]) : 20000, false);
         if (which.equals("memory") || which.equals("all")) memory(args.length > 1 ? Integer.parseInt(args[1]) : 1_000_000);
+        if (which.equals("prefix") || which.equals("all")) prefix();
+        if (which.equals("batch") || which.equals("all")) batch(args.length > 1 ? Integer.parseInt(args[1]) : 2000);
     }
 
     static RoadConfig config(Limits limits) {
@@ -116,8 +122,14 @@ public class RoadBench {
      * process's CPU is the client's own (the server's CPU is read from its process and shown apart).
      */
     static void overhead(int n) throws Exception {
-        try (TestServer server = TestServer.start().recording(false)) {
-            overheadAgainst(n, server.openAiSpec("bench"), "in-process server", () -> 0L, server::connections);
+        overhead(n, true);
+    }
+
+    static void overhead(int n, boolean inProcess) throws Exception {
+        if (inProcess) {
+            try (TestServer server = TestServer.start().recording(false)) {
+                overheadAgainst(n, server.openAiSpec("bench"), "in-process server", () -> 0L, server::connections);
+            }
         }
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), "bench/RoadBench.java", "serve")
@@ -246,6 +258,117 @@ public class RoadBench {
             sampler.interrupt();
             System.out.printf(Locale.ROOT, "memory: %d requests through cai4j batch (exit %d) in %.0f s (%.0f calls/s); largest heap after GC over %d samples: %.1f MB (-Xmx%d MB)%n",
                     n, code, s, n / s, samples[0], maxAfterGc[0] / 1e6, Runtime.getRuntime().maxMemory() / 1_000_000);
+        }
+    }
+
+    /**
+     * The README's first command, {@code cai4j run examples/helpful-assistant.md} (budget small), with
+     * every role on the local test server (the models of {@code ScriptedRun}), once as OpenAI and once
+     * as Anthropic. The server reports cached input tokens as each provider does (OpenAI: the longest
+     * prefix seen before, in steps; Anthropic: the system blocks up to the one marked cache_control),
+     * and the table is {@code ledger stats --stages}: per stage, the share of its prompt tokens served
+     * from the cache.
+     */
+    static void prefix() throws Exception {
+        for (String provider : List.of("openai", "anthropic")) {
+            Path dir = Files.createTempDirectory("bench-prefix");
+            Path run = dir.resolve("run");
+            try (TestServer server = TestServer.start().recording(false).answeringWith(cai4j.run.ScriptedRun::answer)) {
+                java.util.function.Function<String, String> spec = m -> provider.equals("openai") ? server.openAiSpec(m) : server.anthropicSpec(m);
+                java.io.StringWriter err = new java.io.StringWriter();
+                long t0 = System.nanoTime();
+                int code = cai4j.cli.Main.execute(new String[] {"run", "examples/helpful-assistant.md", "--run", run.toString(), "--budget", "small",
+                    "--target", spec.apply("target"), "--judge", spec.apply("judge"), "--generator", spec.apply("gen")},
+                        new PrintWriter(java.io.Writer.nullWriter()), new PrintWriter(err, true));
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (code != 0) throw new IllegalStateException("cai4j run against the test server (" + provider + ") exited " + code + ":\n" + err);
+                List<cai4j.report.StageUsage> usage = cai4j.report.LedgerUsage.read(run);
+                System.out.printf(Locale.ROOT, "prefix (%s): cai4j run examples/helpful-assistant.md --budget small, every role on the test server: %d calls in %.1f s%n",
+                        provider, usage.stream().mapToLong(cai4j.report.StageUsage::calls).sum(), s);
+                System.out.printf(Locale.ROOT, "prefix (%s): %-24s %-7s %6s %12s %12s %8s%n", provider, "stage", "model", "calls", "prompt tok", "cached tok", "cached");
+                long in = 0, cached = 0;
+                for (cai4j.report.StageUsage u : usage) {
+                    in += u.inputTokens();
+                    cached += u.cachedTokens();
+                    System.out.printf(Locale.ROOT, "prefix (%s): %-24s %-7s %6d %12d %12d %7.1f%%%n", provider, u.stage(), u.model().replaceAll("^\\w+:|@.*$", ""), u.calls(), u.inputTokens(), u.cachedTokens(),
+                            u.inputTokens() == 0 ? 0.0 : 100.0 * u.cachedTokens() / u.inputTokens());
+                }
+                System.out.printf(Locale.ROOT, "prefix (%s): %-24s %-7s %6s %12d %12d %7.1f%%%n", provider, "all", "", "", in, cached, in == 0 ? 0.0 : 100.0 * cached / in);
+            }
+        }
+    }
+
+    /**
+     * {@code cai4j batch} over N requests to a priced model (gpt-4o-mini) on the local test server:
+     * once as ordinary calls, once with {@code --batch} (one provider batch; the cost is the ledger's),
+     * then with {@code --batch} again in a child process that is killed (SIGKILL) while its batch is
+     * pending, and a rerun that attaches to that batch instead of submitting another.
+     */
+    static void batch(int n) throws Exception {
+        Path dir = Files.createTempDirectory("bench-batch");
+        Path in = dir.resolve("in.jsonl");
+        try (var w = Files.newBufferedWriter(in)) {
+            for (int i = 0; i < n; i++) w.write("{\"id\":\"" + i + "\",\"messages\":[{\"role\":\"user\",\"content\":\"batch question " + i + "\"}],\"max_tokens\":16}\n");
+        }
+        try (TestServer server = TestServer.start().recording(false)) {
+            String spec = server.openAiSpec("gpt-4o-mini");
+            double[] cost = new double[2];
+            for (boolean batch : new boolean[] {false, true}) {
+                Path run = dir.resolve(batch ? "run-batch" : "run-calls");
+                int created0 = server.batches().created(), received0 = server.received();
+                long t0 = System.nanoTime();
+                int code = cai4jBatch(in, spec, run, batch);
+                double s = (System.nanoTime() - t0) / 1e9;
+                cost[batch ? 1 : 0] = ledgerCost(run);
+                System.out.printf(Locale.ROOT, "batch (%s): %d requests, exit %d, wall %.2f s, %d batch(es) submitted, %d ordinary calls, cost in the ledger $%.6f%n",
+                        batch ? "--batch" : "ordinary calls", n, code, s, server.batches().created() - created0, server.received() - received0, cost[batch ? 1 : 0]);
+            }
+            System.out.printf(Locale.ROOT, "batch: cost with --batch / without = %.4f%n", cost[1] / cost[0]);
+
+            // a kill while the batch is pending, then a rerun
+            Path run = dir.resolve("run-killed");
+            server.batches().hold();
+            int created0 = server.batches().created();
+            Process first = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), "cai4j.cli.Main", "batch", in.toString(), "--model", spec, "-o", dir.resolve("out-run-killed.jsonl").toString(),
+                    "--run", run.toString(), "--batch", "--batch-poll", "0.05")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            long t0 = System.nanoTime();
+            while (first.isAlive() && (server.batches().polls() == 0 || pending(run) < n)) Thread.sleep(20);
+            double submitted = (System.nanoTime() - t0) / 1e9;
+            if (!first.isAlive()) throw new IllegalStateException("the first batch run ended before it was killed (exit " + first.exitValue() + ")");
+            first.destroyForcibly(); // SIGKILL
+            first.waitFor();
+            long pendingAfterKill = pending(run);
+            server.batches().release();
+            t0 = System.nanoTime();
+            int code = cai4jBatch(in, spec, run, true);
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "batch (kill while pending): submitted and pending after %.2f s, killed with %d calls pending in the ledger; rerun exit %d in %.2f s, batches submitted in all %d, pending after %d, output lines %d%n",
+                    submitted, pendingAfterKill, code, s, server.batches().created() - created0, pending(run), Files.readAllLines(dir.resolve("out-run-killed.jsonl")).size());
+        }
+    }
+
+    static int cai4jBatch(Path in, String spec, Path run, boolean batch) {
+        List<String> a = new java.util.ArrayList<>(List.of("batch", in.toString(), "--model", spec, "-o",
+                run.resolveSibling("out-" + run.getFileName() + ".jsonl").toString(), "--run", run.toString(), "--concurrency", "64"));
+        if (batch) a.addAll(List.of("--batch", "--batch-poll", "0.05"));
+        return cai4j.cli.Main.execute(a.toArray(String[]::new), new PrintWriter(java.io.Writer.nullWriter()), new PrintWriter(System.err, true));
+    }
+
+    static double ledgerCost(Path run) {
+        try (cai4j.ledger.Ledger l = cai4j.ledger.Ledger.open(run)) {
+            return l.stats().stream().mapToDouble(cai4j.ledger.ModelStats::costUsd).sum();
+        }
+    }
+
+    static long pending(Path run) {
+        if (!Files.exists(run.resolve(cai4j.ledger.Ledger.FILE))) return 0;
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + run.resolve(cai4j.ledger.Ledger.FILE));
+             var rs = c.createStatement().executeQuery("SELECT count(*) FROM calls WHERE status = 'pending'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (java.sql.SQLException e) {
+            return 0; // the ledger is being created
         }
     }
 }

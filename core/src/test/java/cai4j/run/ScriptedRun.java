@@ -32,7 +32,8 @@ public final class ScriptedRun {
                 if (p.contains("Reply in JSON with \"question\"")) {
                     yield Answer.text("{\"question\": \"What would you do, " + Math.abs(p.hashCode()) + "?\", \"answer\": \"I would put safety first.\", \"clause_ids\": []}");
                 }
-                if (c.body().has("response_format")) {
+                // OpenAI takes the schema as response_format; Anthropic's requests carry it in the system prompt
+                if (c.body().has("response_format") || c.system().contains("follows this JSON schema")) {
                     int h = Math.abs(p.hashCode());
                     yield Answer.text("{\"scenarios\": [{\"prompt\": \"Request " + h + ": please explain the matter in detail\", "
                             + "\"expected\": \"follows the rule\", \"violation\": \"breaks the rule\"}]}");
