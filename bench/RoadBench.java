@@ -125,7 +125,14 @@ public class RoadBench {
         overhead(n, true);
     }
 
+    /**
+     * @param inProcess also against a server in this JVM first; without it (mode {@code versus}) the
+     *                  road warms up on N calls of its own instead, so the JIT has compiled the road's
+     *                  code as it has after the in-process run (the bare client runs on JDK classes
+     *                  the road's warm-up has already compiled)
+     */
     static void overhead(int n, boolean inProcess) throws Exception {
+        warmUp = inProcess ? Math.min(5000, n / 4) : n;
         if (inProcess) {
             try (TestServer server = TestServer.start().recording(false)) {
                 overheadAgainst(n, server.openAiSpec("bench"), "in-process server", () -> 0L, server::connections);
@@ -192,6 +199,9 @@ public class RoadBench {
         }
     }
 
+    /** Calls made before the road's measured ones, for the JIT. */
+    static int warmUp = 5000;
+
     /** Returns calls/s. */
     static double overheadAgainst(int n, String spec, String where, java.util.function.LongSupplier serverCpuNanos,
                                 java.util.function.IntSupplier connections) throws Exception {
@@ -199,7 +209,7 @@ public class RoadBench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Road road = Road.open(dir, config(Limits.defaults().withConcurrency(64)))) {
             LanguageModel m = road.model(spec);
-            runCalls(m, Math.min(5000, n / 4), 64, "warm-up question "); // JIT; different requests from the measured ones
+            runCalls(m, warmUp, 64, "warm-up question "); // JIT; different requests from the measured ones
             long cpu0 = os.getProcessCpuTime();
             long server0 = serverCpuNanos.getAsLong();
             long nanos = runCalls(m, n, 64, "measured question ");
