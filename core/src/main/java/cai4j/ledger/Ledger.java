@@ -39,8 +39,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * calls finishing together cost a handful of commits. There is no hand-off to another thread and
  * back for each group: on a loaded machine, waking a writer thread and then the callers it
  * released cost every call two trips through the operating system's run queue, which left the
- * callers idle behind it. Reads use a second connection, which WAL lets run while a commit is
- * under way.
+ * callers idle behind it. The price: a committing virtual thread holds its carrier while inside
+ * SQLite; a group commit in WAL mode is one write to the log (it syncs only at a checkpoint), so the
+ * carrier is held about as long as the writer thread used to run. Reads use a second connection,
+ * which WAL lets run while a commit is under way.
  *
  * <p>A row's status is {@code ok} (answered), {@code error} (failed; retried by the next run) or
  * {@code pending} (submitted to a provider batch job, answer not yet arrived).
