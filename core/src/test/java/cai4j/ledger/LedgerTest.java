@@ -84,4 +84,24 @@ class LedgerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
     }
+
+    @Test
+    void interruptedCallersAtOnceStillReturnOnlyOnceTheirRowIsCommittedAndKeepTheirInterrupt(@TempDir Path dir) throws Exception {
+        int n = 300;
+        try (Ledger ledger = Ledger.open(dir); ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Boolean>> seen = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                seen.add(ex.submit(() -> {
+                    Thread.currentThread().interrupt(); // e.g. a stage being cancelled while its answer is being stored
+                    String key = LedgerKey.of(SPEC, request(k));
+                    ledger.recordAnswer(key, SPEC, request(k), answer(k), 0.001, 3, 1);
+                    boolean stillInterrupted = Thread.interrupted();
+                    return stillInterrupted && ledger.find(key).isPresent();
+                }));
+            }
+            for (Future<Boolean> f : seen) assertThat(f.get()).isTrue();
+            assertThat(rowsOnDisk(dir)).isEqualTo(n);
+        }
+    }
 }
