@@ -330,10 +330,10 @@ public final class FeedbackLabeling {
         String ea = Untrusted.escape(a), eb = Untrusted.escape(b);
         List<String> examples = settings.fewShot().texts();
         Map<String, String> values = new LinkedHashMap<>();
-        // the same nonce in both orders (it still covers everything between the markers), so that the
-        // AB and BA questions of a pair share their prompt up to the first option and a model's prompt cache serves it
-        String first = ea.compareTo(eb) <= 0 ? ea : eb, second = first == ea ? eb : ea;
-        values.put("nonce", Untrusted.nonce(conversation, first, second, String.join("\n", examples)));
+        // a nonce from the conversation, not the responses (see Untrusted): the AB and BA questions of
+        // a pair, and those of other pairs for this prompt, share their prompt up to the first option
+        // and a model's prompt cache serves it
+        values.put("nonce", Untrusted.nonce(conversation, String.join("\n", examples)));
         values.put("order", order.isEmpty() ? "" : order + "\n");
         values.put("examples", examples(examples));
         values.put("conversation", conversation);

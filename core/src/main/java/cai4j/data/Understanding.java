@@ -83,25 +83,25 @@ public final class Understanding {
 
             {{constitution}}""");
     public static final Template MEANING = new Template("understand-meaning", """
-            Write a question a user might ask about what clause [{{id}}] means, and the assistant's \
-            answer explaining what the clause asks of it and why. Clause [{{id}}]: "{{text}}"
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
 
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
+            Write a question a user might ask about what clause [{{id}}] means, and the assistant's \
+            answer explaining what the clause asks of it and why. Clause [{{id}}]: "{{text}}\"""");
     public static final Template APPLICATION = new Template("understand-application", """
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
+
             Write a question that asks how clause [{{id}}] applies to this case, and the assistant's \
             answer saying what it would do and why, under the clause. Clause [{{id}}]: "{{text}}"
 
-            Case: {{case}}
-
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
+            Case: {{case}}""");
     public static final Template CONFLICT = new Template("understand-conflict", """
+            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
+
             Clause [{{id}}] (tier "{{tier}}", priority {{rank}}) and clause [{{other_id}}] (tier \
             "{{other_tier}}", priority {{other_rank}}) can pull in different directions. Write a \
             question describing a concrete situation where they conflict, and the assistant's answer \
             explaining how the tier order resolves it and what it would do. \
-            Clause [{{id}}]: "{{text}}" Clause [{{other_id}}]: "{{other_text}}"
-
-            Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).""");
+            Clause [{{id}}]: "{{text}}" Clause [{{other_id}}]: "{{other_text}}\"""");
     /**
      * Limits on the embedded model: a question of a few sentences (300 characters), an answer of a
      * paragraph (600: it explains one clause or one conflict, and a 1.5B model's explanation only

@@ -10,6 +10,8 @@ import cai4j.model.LanguageModel;
 import cai4j.model.ModelSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.EnumSet;
@@ -198,8 +200,16 @@ public final class Evals {
                 .answer(i.scenario(), i.condition()), progress, "target");
         Json.writeLines(files.responses(), earlier.merge(earlier.responses(), responses, Response::condition));
 
-        List<Integer> indexes = java.util.stream.IntStream.range(0, items.size()).boxed().toList();
-        List<Verdict> verdicts = Parallel.map(indexes, i -> grader.grade(constitution, items.get(i).scenario(), responses.get(i)), progress, "judge");
+        // the verdicts of one scenario are asked one after another: their prompts are the same up to
+        // the answer, so a model that keeps its cache (the embedded one) reads that prefix once
+        Map<String, Integer> place = new HashMap<>();
+        for (Scenario s : scenarios) place.putIfAbsent(s.id(), place.size());
+        List<Integer> byScenario = java.util.stream.IntStream.range(0, items.size()).boxed()
+                .sorted(Comparator.comparingInt(i -> place.get(items.get(i).scenario().id()))).toList();
+        List<Verdict> graded = Parallel.map(byScenario, i -> grader.grade(constitution, items.get(i).scenario(), responses.get(i)), progress, "judge");
+        Verdict[] inOrder = new Verdict[items.size()];
+        for (int k = 0; k < byScenario.size(); k++) inOrder[byScenario.get(k)] = graded.get(k);
+        List<Verdict> verdicts = List.of(inOrder);
         Json.writeLines(files.verdicts(), earlier.merge(earlier.verdicts(), verdicts, Verdict::condition));
 
         Map<String, String> templates = new LinkedHashMap<>();

@@ -254,7 +254,9 @@ public final class Judge {
             vars.put("quote", q);
             vars.put("conversation", conv);
             vars.put("response", response);
-            vars.put("nonce", Untrusted.nonce(q, conv, response));
+            // from what every claim about this rule in this conversation shares, so the prompts of
+            // several answers differ only from the response on (see Untrusted)
+            vars.put("nonce", Untrusted.nonce(vars.get("rank"), vars.get("clause"), conv));
             ChatRequest request = ChatRequest.of(List.of(Message.user(CONFIRM.render(vars))))
                     .withTemperature(0.0).withMaxTokens(512).withSeed(0).withTemplate(CONFIRM.version());
             StructuredCall.Outcome outcome = StructuredCall.ask(judge, request, CONFIRM_SCHEMA, true, false);
@@ -310,7 +312,11 @@ public final class Judge {
         });
         vars.put("expectations", expectations(rubric));
         vars.put("strategy", rubric.strategy().isEmpty() ? "" : "\n" + AttackStrategies.named(rubric.strategy()).adherence() + "\n");
-        vars.put("nonce", Untrusted.nonce(key, conversation, response));
+        // the nonce covers the rubric and the conversation but not the answer: every answer graded
+        // for this conversation under this rubric (bare, prompted, trained; an original and its
+        // revision) then gets the same prompt up to the response, read once into the model's cache
+        vars.put("nonce", Untrusted.nonce(key, rubric.kind().json(), vars.get("rank"), vars.get("clause"), vars.getOrDefault("loser", ""),
+                vars.get("expectations"), vars.get("strategy"), conversation));
         vars.put("conversation", conversation);
         vars.put("response", response);
         return TEMPLATES.get(rubric.kind()).render(vars);

@@ -32,20 +32,21 @@ class LabelAgreementTest {
     /**
      * A judge that is right in root and user sections, passes everything in guideline sections,
      * fails everything in developer sections and answers system sections with nothing readable; it
-     * knows a response's label by the nonce of its block, which the judge derives from the response.
-     * Asked to choose, it always says A.
+     * knows a response's label by what its prompt puts between the markers of the conversation and
+     * of the response. Asked to choose, it always says A.
      */
     static ScriptedModel patterned(List<LabelledResponse> responses) {
-        Map<String, LabelledResponse> byNonce = new HashMap<>();
+        Map<String, LabelledResponse> byBlocks = new HashMap<>();
         for (LabelledResponse r : responses) {
-            byNonce.put(Untrusted.nonce(r.id(), Untrusted.conversation(r.conversation()), Untrusted.escape(r.text())), r);
+            byBlocks.put(Untrusted.conversation(r.conversation()) + "\u0000" + Untrusted.escape(r.text()), r);
         }
         return ScriptedModel.answering("test:judge", (ChatRequest q) -> {
             String p = ScriptedModel.last(q);
             if (!graded(q)) return "A";
             Matcher block = BLOCK.matcher(p);
             assertThat(block.find()).isTrue();
-            LabelledResponse r = byNonce.get(block.group(1));
+            String nonce = block.group(1);
+            LabelledResponse r = byBlocks.get(between(p, "conversation", nonce) + "\u0000" + between(p, "response", nonce));
             return switch (r.authority()) {
                 case "root", "user" -> r.label() == Label.GOOD ? PASS : fail(p);
                 case "guideline" -> PASS;
@@ -53,6 +54,12 @@ class LabelAgreementTest {
                 default -> "I cannot grade this.";
             };
         });
+    }
+
+    private static String between(String prompt, String marker, String nonce) {
+        String open = "\n<" + marker + "-" + nonce + ">\n";
+        int from = prompt.indexOf(open) + open.length();
+        return prompt.substring(from, prompt.indexOf("\n</" + marker + "-" + nonce + ">", from));
     }
 
     @Test
