@@ -9,7 +9,8 @@ import java.util.function.ToIntFunction;
 /**
  * Hands waiting requests to llama.cpp's slots, one platform thread per slot, choosing for a slot
  * that has just finished the waiting request whose prompt shares the longest prefix with what that
- * slot's KV cache holds.
+ * slot's KV cache holds; and a request that comes while several slots are free goes to the free
+ * slot that holds most of its prompt, not to whichever slot's thread wakes first.
  *
  * <p>Why: llama.cpp keeps a slot's cache between requests and reads again only the part of a new
  * prompt after the common prefix. Stages send their calls in no useful order (a virtual thread per
@@ -63,6 +64,8 @@ final class SlotDispatcher implements AutoCloseable {
 
     private final Slot[] slots;
     private final List<Job<?>> waiting = new ArrayList<>();
+    /** Slots looking for work: a job goes to the one of them that has most of its prompt cached. */
+    private final java.util.Set<Slot> idle = new java.util.LinkedHashSet<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
 
@@ -105,23 +108,36 @@ final class SlotDispatcher implements AutoCloseable {
         while (true) {
             Job<?> job;
             synchronized (this) {
-                while (waiting.isEmpty() && !closed) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        return;
+                idle.add(slot);
+                try {
+                    while (true) {
+                        if (waiting.isEmpty() && closed) return;
+                        job = waiting.isEmpty() ? null : pick(slot);
+                        if (job != null) break;
+                        try {
+                            wait();
+                        } catch (InterruptedException e) {
+                            return;
+                        }
                     }
+                } finally {
+                    idle.remove(slot);
                 }
-                if (waiting.isEmpty()) return;
-                job = pick(slot);
+                // a slot that left a job to this one, as the better cache for it, looks again
+                notifyAll();
             }
             run(job, slot);
         }
     }
 
-    /** The waiting job that reuses the most of this slot's cache; the oldest among equals. */
+    /**
+     * The waiting job that reuses the most of this slot's cache, the oldest among equals; leaving
+     * out a job that another free slot has more of cached, since that slot takes it (several free
+     * slots wake at once, and without this the first awake would read again a prefix another holds).
+     * Null when every waiting job is better served by another free slot.
+     */
     private Job<?> pick(Slot slot) {
-        int best = 0;
+        int best = -1;
         int bestReuse = -1;
         for (int i = 0; i < waiting.size(); i++) {
             Job<?> j = waiting.get(i);
@@ -130,12 +146,14 @@ final class SlotDispatcher implements AutoCloseable {
                 continue;
             }
             int r = j.reuse().applyAsInt(slot);
-            if (r > bestReuse) {
-                best = i;
-                bestReuse = r;
-            }
+            if (r <= bestReuse) continue;
+            boolean better = false;
+            for (Slot other : idle) if (other != slot && j.reuse().applyAsInt(other) > r) better = true;
+            if (better) continue;
+            best = i;
+            bestReuse = r;
         }
-        return waiting.remove(best);
+        return best < 0 ? null : waiting.remove(best);
     }
 
     private static <T> void run(Job<T> job, Slot slot) {

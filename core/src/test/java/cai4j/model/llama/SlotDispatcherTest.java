@@ -37,6 +37,36 @@ class SlotDispatcherTest {
     }
 
     @Test
+    void aRequestGoesToTheFreeSlotThatHoldsItsPrefixNotToTheFirstAwake() throws Exception {
+        try (SlotDispatcher d = new SlotDispatcher(2, "test")) {
+            // two jobs that wait for each other run on the two slots at once: one slot holds 1 1 1, the other 2 2 2
+            CountDownLatch both = new CountDownLatch(2);
+            int[] ones = {1, 1, 1}, twos = {2, 2, 2};
+            CompletableFuture<Integer> a = d.submit(ones, slot -> meet(both, slot, ones));
+            CompletableFuture<Integer> b = d.submit(twos, slot -> meet(both, slot, twos));
+            int slotOfOnes = a.get(), slotOfTwos = b.get();
+            assertThat(slotOfOnes).isNotEqualTo(slotOfTwos);
+            // then requests one at a time, with both slots free: each goes where its prefix is cached
+            List<Integer> wrong = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int[] prompt = i % 2 == 0 ? new int[] {1, 1, 1, 10 + i} : new int[] {2, 2, 2, 10 + i};
+                int expected = i % 2 == 0 ? slotOfOnes : slotOfTwos;
+                int[] keep = i % 2 == 0 ? ones : twos;
+                int ran = d.submit(prompt, slot -> { slot.holds(keep); return slot.id(); }).get();
+                if (ran != expected) wrong.add(i);
+            }
+            assertThat(wrong).isEmpty();
+        }
+    }
+
+    private static int meet(CountDownLatch both, SlotDispatcher.Slot slot, int[] prompt) {
+        both.countDown();
+        await(both);
+        slot.holds(prompt);
+        return slot.id();
+    }
+
+    @Test
     void equalMatchesGoInTheOrderTheyCame() throws Exception {
         List<Integer> order = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch hold = new CountDownLatch(1);
