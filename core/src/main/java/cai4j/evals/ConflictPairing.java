@@ -53,13 +53,19 @@ final class ConflictPairing {
         this.maxTokens = maxTokens;
     }
 
-    /** The rule clauses of other declared tiers, in a seeded order, at most {@link #MAX_CANDIDATES}. */
+    /**
+     * The rule clauses of other declared tiers, in a seeded order, at most {@link #MAX_CANDIDATES}.
+     * When they all fit, every clause of a tier is shown them in one order (seeded by the tier), so
+     * the calls for a tier share their prompt up to the rule under test and a model's cache serves
+     * the list; when they do not, each clause gets its own sample (seeded by the clause).
+     */
     List<Clause> candidates(Constitution constitution, Clause clause) {
         if (constitution.tier(clause.tier()).isEmpty()) return List.of();
         List<Clause> others = new ArrayList<>(constitution.rules().stream()
                 .filter(o -> !o.tier().equals(clause.tier()) && constitution.tier(o.tier()).isPresent())
                 .toList());
-        Collections.shuffle(others, new Random(seed ^ Hash.sha256(clause.id()).hashCode()));
+        String by = others.size() <= MAX_CANDIDATES ? "tier\n" + clause.tier() : clause.id();
+        Collections.shuffle(others, new Random(seed ^ Hash.sha256(by).hashCode()));
         return List.copyOf(others.subList(0, Math.min(MAX_CANDIDATES, others.size())));
     }
 
