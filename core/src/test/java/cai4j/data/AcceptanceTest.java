@@ -151,4 +151,19 @@ class AcceptanceTest {
                 .satisfies(d -> assertThat(d.checks()).singleElement().satisfies(c -> assertThat(c.clauseId()).isEqualTo("safe-1")));
         assertThat(tally.rejected()).containsExactlyInAnyOrderEntriesOf(Map.of("response not compliant", 1, "truncated response", 1));
     }
+
+    @Test
+    void anAnswerAndItsRevisionAreGradedWithOnePromptUpToTheAnswer() {
+        ScriptedModel judge = new ScriptedModel("openai:j", judgeBy(p -> true));
+        Acceptance acceptance = new Acceptance(judge, Fixtures.constitution(), tally);
+        List<cai4j.evals.Rubric> rubrics = acceptance.rubrics(java.util.Optional.empty(), List.of("safe-1"));
+        acceptance.grade(rubrics, prompt.messages(), INITIAL, prompt.id());
+        acceptance.grade(rubrics, prompt.messages(), REVISED, prompt.id());
+        assertThat(judge.requests).hasSize(2);
+        String a = ScriptedModel.last(judge.requests.get(0)), b = ScriptedModel.last(judge.requests.get(1));
+        int shared = 0;
+        while (shared < Math.min(a.length(), b.length()) && a.charAt(shared) == b.charAt(shared)) shared++;
+        assertThat(shared).isGreaterThanOrEqualTo(a.indexOf(cai4j.evals.Untrusted.escape(INITIAL)));
+        assertThat(judge.requests.get(0).messages().getFirst()).isEqualTo(judge.requests.get(1).messages().getFirst());
+    }
 }

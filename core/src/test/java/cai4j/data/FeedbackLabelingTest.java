@@ -98,6 +98,20 @@ class FeedbackLabelingTest {
     }
 
     @Test
+    void theQuestionsOfAPairInBothOrdersShareTheirPromptUpToTheFirstOption() {
+        ScriptedModel judge = new ScriptedModel("openai:judge", r -> goodIsA(r) ? options("A", 0.9, 0.1) : options("A", 0.3, 0.7));
+        stage(two, judge, Fixtures.relevant(two, "safe-1"), FeedbackLabeling.Settings.defaults(), new Tally()).run(prompt);
+        ChatRequest goodFirst = judge.requests.stream().filter(FeedbackLabelingTest::goodIsA).findFirst().orElseThrow();
+        ChatRequest badFirst = judge.requests.stream().filter(r -> !goodIsA(r)).findFirst().orElseThrow();
+        String a = last(goodFirst), b = last(badFirst);
+        int shared = 0;
+        while (shared < Math.min(a.length(), b.length()) && a.charAt(shared) == b.charAt(shared)) shared++;
+        // the conversation and the opening marker of option A are shared; the options are each question's own
+        assertThat(shared).isGreaterThanOrEqualTo(a.indexOf(Untrusted.escape(GOOD)));
+        assertThat(goodFirst.messages().getFirst()).isEqualTo(badFirst.messages().getFirst());
+    }
+
+    @Test
     void aLowerTierNeverOverridesAHigherTiersPreference() {
         // safe mildly prefers the good answer; helpful strongly prefers the bad one: a mean over principles
         // would pick the bad answer (0.7 + 0.01) / 2 < 0.5, tier-first picks the good one by the safe tier's 0.7
