@@ -64,8 +64,8 @@ final class SlotDispatcher implements AutoCloseable {
 
     private final Slot[] slots;
     private final List<Job<?>> waiting = new ArrayList<>();
-    /** Slots looking for work: a job goes to the one of them that has most of its prompt cached. */
-    private final java.util.Set<Slot> idle = new java.util.LinkedHashSet<>();
+    /** Slots running a job; of the others, a job goes to the one that has most of its prompt cached. */
+    private final java.util.Set<Slot> busy = new java.util.HashSet<>();
     private final List<Thread> threads = new ArrayList<>();
     private boolean closed;
 
@@ -108,21 +108,17 @@ final class SlotDispatcher implements AutoCloseable {
         while (true) {
             Job<?> job;
             synchronized (this) {
-                idle.add(slot);
-                try {
-                    while (true) {
-                        if (waiting.isEmpty() && closed) return;
-                        job = waiting.isEmpty() ? null : pick(slot);
-                        if (job != null) break;
-                        try {
-                            wait();
-                        } catch (InterruptedException e) {
-                            return;
-                        }
+                while (true) {
+                    if (waiting.isEmpty() && closed) return;
+                    job = waiting.isEmpty() ? null : pick(slot);
+                    if (job != null) break;
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        return;
                     }
-                } finally {
-                    idle.remove(slot);
                 }
+                busy.add(slot);
                 // a slot that left a job to this one, as the better cache for it, looks again
                 notifyAll();
             }
@@ -148,7 +144,7 @@ final class SlotDispatcher implements AutoCloseable {
             int r = j.reuse().applyAsInt(slot);
             if (r <= bestReuse) continue;
             boolean better = false;
-            for (Slot other : idle) if (other != slot && j.reuse().applyAsInt(other) > r) better = true;
+            for (Slot other : slots) if (other != slot && !busy.contains(other) && j.reuse().applyAsInt(other) > r) better = true;
             if (better) continue;
             best = i;
             bestReuse = r;
@@ -156,13 +152,22 @@ final class SlotDispatcher implements AutoCloseable {
         return best < 0 ? null : waiting.remove(best);
     }
 
-    private static <T> void run(Job<T> job, Slot slot) {
-        if (job.result().isDone()) return;
-        try {
-            job.result().complete(job.work().run(slot));
-        } catch (Throwable t) {
-            job.result().completeExceptionally(t);
+    /** Runs a job; the slot counts as free again (its cache updated by the work) before the caller hears the result. */
+    private <T> void run(Job<T> job, Slot slot) {
+        T value = null;
+        Throwable failure = null;
+        if (!job.result().isDone()) {
+            try {
+                value = job.work().run(slot);
+            } catch (Throwable t) {
+                failure = t;
+            }
         }
+        synchronized (this) {
+            busy.remove(slot);
+        }
+        if (failure != null) job.result().completeExceptionally(failure);
+        else job.result().complete(value);
     }
 
     static int commonPrefix(int[] a, int[] b) {
