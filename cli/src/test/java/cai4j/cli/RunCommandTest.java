@@ -69,7 +69,7 @@ class RunCommandTest {
 
             Result r = cai4j(args(server, run, "--fail-under", "60%", "--batch", "--batch-poll", "0.05"));
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("check passed: prompted adherence 75.0% (9/12) is at least --fail-under 60.0%");
+            assertThat(r.out()).contains("check passed: prompted adherence 66.7% (8/12) is at least --fail-under 60.0%");
             assertThat(server.received()).as("no ordinary chat call").isZero();
             assertThat(server.batches().created()).isPositive();
             assertThat(Files.readAllLines(run.resolve("evals/verdicts.jsonl"))).hasSize(24);
@@ -88,7 +88,7 @@ class RunCommandTest {
             Result r = cai4j(args(server, run, "--fail-under", "60%"));
             assertThat(r.code()).as(r.err()).isZero();
             // the gate reads prompted alone, where the target keeps every rule but refuses the benign requests too
-            assertThat(r.out()).contains("check passed: prompted adherence 75.0% (9/12) is at least --fail-under 60.0%");
+            assertThat(r.out()).contains("check passed: prompted adherence 66.7% (8/12) is at least --fail-under 60.0%");
             assertThat(r.err()).contains("1/8 scenarios").contains("3/8 training data").contains("7/8 report")
                     .contains("6 scenarios held out of the evaluation as training prompts");
             // 6 sampled clauses x 3 kinds x 1 scenario; one of each clause is held out for training,
