@@ -35,6 +35,15 @@ public final class ShapedGguf {
         public static final Shape DEFAULT_MODEL = new Shape(28, 1536, 12, 2, 8960, 151_936);
     }
 
+    /**
+     * The output layer's weights are this much smaller than the others', so that a sampled token is
+     * drawn from a nearly flat distribution. The last hidden state of a deep random network barely
+     * depends on its input, and a full-scale output layer then samples the same word again and
+     * again: with the default shape every scenario came out "shoulders shoulders ..." and
+     * deduplication dropped all but one. (Greedy answers, temperature 0, still repeat a word.)
+     */
+    static final double OUTPUT_SCALE = 1.0 / 64;
+
     private static final int Q4_0 = 2, F32 = 0, BLOCK = 32, BLOCK_BYTES = 18;
     /** Merges the benchmark's tokenizer learns: enough for about four characters a token on English prose. */
     static final int MERGES = 4000;
@@ -143,10 +152,11 @@ public final class ShapedGguf {
             try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 write(out, ByteBuffer.wrap(header.bytes()));
                 long written = 0;
-                for (long[] dims : tensors.values()) {
+                for (var t : tensors.entrySet()) {
+                    long[] dims = t.getValue();
                     long n = bytes(dims);
                     if (dims.length == 1) writeOnes(out, dims[0]);
-                    else writeQ4(out, dims, rnd);
+                    else writeQ4(out, dims, rnd, t.getKey().equals("output.weight") ? OUTPUT_SCALE : 1.0);
                     long padded = TinyGguf.align(n);
                     if (padded > n) write(out, ByteBuffer.allocate((int) (padded - n)));
                     written += padded;
@@ -287,9 +297,9 @@ public final class ShapedGguf {
     }
 
     /** Rows of random 4-bit weights whose scale keeps activations of order one (weights about 1/sqrt(fan-in)). */
-    private static void writeQ4(FileChannel out, long[] dims, SplittableRandom rnd) throws IOException {
+    private static void writeQ4(FileChannel out, long[] dims, SplittableRandom rnd, double factor) throws IOException {
         // a uniform 4-bit value less 8 has a standard deviation of about 4.6
-        short scale = Float.floatToFloat16((float) (1.0 / (4.6 * Math.sqrt(dims[0]))));
+        short scale = Float.floatToFloat16((float) (factor / (4.6 * Math.sqrt(dims[0]))));
         long blocks = dims[0] / BLOCK * dims[1];
         ByteBuffer b = ByteBuffer.allocate(BLOCK_BYTES * 4096).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0; i < blocks; i++) {

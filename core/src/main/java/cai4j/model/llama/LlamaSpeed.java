@@ -6,8 +6,8 @@ package cai4j.model.llama;
  * figures behind the time a plan estimates ({@code run --dry-run}).
  *
  * <p>Reading a prompt is bound by arithmetic, so it grows with the cores; generating is bound by
- * memory bandwidth, so more cores barely help (on 2 cores, two slots generated no faster than
- * one). A share of the prompt tokens is served from llama.cpp's KV cache and not read again.
+ * memory bandwidth, so more cores barely help, but slots that decode together share one read
+ * of the weights (on 2 cores, 4 calls at once generated about twice as many tokens a second as one). A share of the prompt tokens is served from llama.cpp's KV cache and not read again.
  *
  * @param promptTokensPerSecond prompt tokens read per second on 2 cores
  * @param outputTokensPerSecond tokens generated per second
@@ -16,10 +16,12 @@ package cai4j.model.llama;
 public record LlamaSpeed(double promptTokensPerSecond, double outputTokensPerSecond, double cachedShare) {
 
     /**
-     * The speeds measured on 2 cores with a random-weight model of the default model's shape, and the
-     * cached share of the prompt tokens of the README's first run (bench/README.md, "The embedded run").
+     * The speeds of the README's first run on 2 cores with a random-weight model of the default
+     * model's shape and 4 slots (bench/README.md, "The embedded run"): prompt tokens read a second
+     * within the run (21: below the 34–51 of one prompt read alone), tokens generated a second with
+     * 4 calls at once (18–23), and the share of prompt tokens served from the KV cache (30 %).
      */
-    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(36, 12, 0.23);
+    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(21, 18, 0.30);
 
     /** Seconds to read {@code promptTokens} (less the cached share) and write {@code outputTokens} on {@code cores} cores. */
     public double seconds(long promptTokens, long outputTokens, int cores) {
