@@ -12,6 +12,7 @@ import cai4j.run.RunDirectory;
 import cai4j.run.RunRequest;
 import cai4j.run.RunResult;
 import cai4j.scheduler.StageProgress;
+import cai4j.scheduler.Progress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,15 +140,10 @@ final class RunCommand implements Callable<Integer> {
         for (Plan.Row r : e.rows()) row(out, r);
         row(out, e.total());
         out.printf(Locale.ROOT, "  estimated time %s (%s); calls already in %s replay at no cost%n",
-                duration(e.seconds()), e.local() ? "embedded model on this machine, rough" : "at --concurrency " + roadOptions.concurrency, new RunDirectory(dir).ledger());
+                Progress.duration(Math.round(e.seconds())), e.local() ? "embedded model on this machine, rough" : "at --concurrency " + roadOptions.concurrency, new RunDirectory(dir).ledger());
     }
 
     private static void row(PrintWriter out, Plan.Row r) {
         out.printf(Locale.ROOT, "  %-28s %8d %12d %12d %10.4f%n", r.stage(), r.calls(), r.inputTokens(), r.outputTokens(), r.usd());
-    }
-
-    private static String duration(double seconds) {
-        long s = Math.round(seconds);
-        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60) : String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
 }

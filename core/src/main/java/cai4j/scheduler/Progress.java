@@ -84,7 +84,12 @@ public final class Progress {
     }
 
     private static String eta(double seconds) {
-        long s = (long) Math.ceil(seconds);
+        return duration((long) Math.ceil(seconds));
+    }
+
+    /** A span as people read it on a progress line or in a plan: "42s", "3m05s", "1h49m". */
+    public static String duration(long seconds) {
+        long s = seconds;
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }

@@ -2,6 +2,7 @@ package cai4j.train;
 
 import cai4j.InputError;
 import cai4j.scheduler.Prices;
+import cai4j.scheduler.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -183,8 +184,7 @@ public final class Trainer {
     }
 
     private static String elapsed(long began) {
-        long s = Duration.ofNanos(System.nanoTime() - began).toSeconds();
-        return s < 60 ? s + "s" : (s / 60) + "m" + String.format("%02d", s % 60) + "s";
+        return Progress.duration(Duration.ofNanos(System.nanoTime() - began).toSeconds());
     }
 
     private static void sleep(Duration d) {

@@ -9,6 +9,13 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ProgressTest {
+    @Test
+    void aSpanReadsAsSecondsMinutesOrHours() {
+        assertThat(Progress.duration(42)).isEqualTo("42s");
+        assertThat(Progress.duration(185)).isEqualTo("3m05s");
+        assertThat(Progress.duration(6540)).isEqualTo("1h49m");
+    }
+
 
     @Test
     void thePlannedTotalIsShownOnlyWhileTheCountIsBelowIt() {
