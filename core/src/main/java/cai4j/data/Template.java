@@ -28,6 +28,11 @@ public record Template(String name, String text) {
         return name + "@" + Hash.short16(name + "\n" + text);
     }
 
+    /** The template's own text without its slots: what every prompt it builds sends whatever the values; for plans. */
+    public int fixedChars() {
+        return SLOT.matcher(text).replaceAll("").length();
+    }
+
     public String render(Map<String, String> values) {
         Matcher m = SLOT.matcher(text);
         StringBuilder sb = new StringBuilder();

@@ -82,6 +82,20 @@ public final class Judge {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /**
+     * The length of the judge's system message for {@code constitution}: every rule, numbered, tier
+     * by tier, as {@link #assess} sends it, or about {@link #CONSTITUTION_CHARS} for a constitution
+     * it cuts to the rules that bear on a conversation; for plans.
+     */
+    public static int rulesChars(Constitution constitution) {
+        return Math.min(list(constitution, constitution.rules(), "").text().length(), CONSTITUTION_CHARS);
+    }
+
+    /** The fixed text of the rubric template of {@code kind}, without the clause, conversation and answer it is filled with. */
+    public static int rubricChars(ScenarioKind kind) {
+        return TEMPLATES.get(kind).fixedChars();
+    }
+
     private final LanguageModel judge;
     private final int samples;
     private final double temperature;

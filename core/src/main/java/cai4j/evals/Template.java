@@ -33,6 +33,11 @@ public record Template(String name, String text, String version) {
         return new Template(name, text, Hash.sha256(name + "\n" + text).substring(0, 12));
     }
 
+    /** The template's own text without its placeholders: what every prompt it builds sends whatever the values; for plans. */
+    public int fixedChars() {
+        return PLACEHOLDER.matcher(text).replaceAll("").length();
+    }
+
     /** Fills every placeholder; a placeholder without a value is a bug in the caller. */
     public String render(Map<String, String> values) {
         Matcher m = PLACEHOLDER.matcher(text);

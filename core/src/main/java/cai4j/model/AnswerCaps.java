@@ -35,6 +35,11 @@ public final class AnswerCaps {
 
     private AnswerCaps() {}
 
+    /** About how many tokens {@code chars} characters of English are ({@link #CHARS_PER_TOKEN}); for estimates only. */
+    public static long tokens(double chars) {
+        return Math.round(chars / CHARS_PER_TOKEN);
+    }
+
     /** The schema as a remote provider gets it: the embedded model's limits taken out. */
     public static String remote(String schema) {
         JsonNode root = read(schema);
@@ -58,7 +63,7 @@ public final class AnswerCaps {
     public static long typicalTokens(String schema) {
         JsonNode root = read(embedded(schema));
         if (root == null) return 0;
-        return Math.round(typicalChars(root) / CHARS_PER_TOKEN);
+        return tokens(typicalChars(root));
     }
 
     private static double typicalChars(JsonNode n) {

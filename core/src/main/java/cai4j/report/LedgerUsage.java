@@ -40,9 +40,8 @@ public final class LedgerUsage {
                             SUM(input_tokens), SUM(output_tokens), SUM(cached_tokens),
                             SUM(cost_usd), SUM(CASE WHEN status = 'ok' THEN latency_ms ELSE 0 END)
                      FROM calls GROUP BY 1, 2 ORDER BY MIN(updated_at)""")) {
-            Map<String, String> names = evalsTemplateNames();
             while (rs.next()) {
-                Key k = new Key(stage(rs.getString(2), names), rs.getString(1));
+                Key k = new Key(stage(rs.getString(2)), rs.getString(1));
                 long[] c = counts.computeIfAbsent(k, x -> new long[5]);
                 c[0] += rs.getLong(3);
                 c[1] += rs.getLong(4);
@@ -64,19 +63,24 @@ public final class LedgerUsage {
         return out;
     }
 
+    /** The evaluation templates' names by version, read once. */
+    private static final class EvalsNames {
+        static final Map<String, String> BY_VERSION = evalsTemplateNames();
+    }
+
     /**
      * The stage of a request's template version: data templates are written {@code name@hash},
      * evaluation templates as the bare hash of a known template; calls without a template are the
      * target's answers.
      */
-    static String stage(String template, Map<String, String> evalsNames) {
+    public static String stage(String template) {
         if (template.isEmpty()) return "target";
         int at = template.indexOf('@');
         if (at > 0) return template.substring(0, at);
-        return evalsNames.getOrDefault(template, "template " + template);
+        return EvalsNames.BY_VERSION.getOrDefault(template, "template " + template);
     }
 
-    static Map<String, String> evalsTemplateNames() {
+    private static Map<String, String> evalsTemplateNames() {
         Map<String, String> out = new HashMap<>();
         for (String name : Template.NAMES) {
             try {

@@ -3,12 +3,16 @@ package cai4j.run;
 import cai4j.InputError;
 import cai4j.constitution.Constitution;
 import cai4j.constitution.ConstitutionPrompt;
+import cai4j.data.CritiqueRevision;
+import cai4j.data.FeedbackLabeling;
 import cai4j.data.Understanding;
 import cai4j.evals.Condition;
 import cai4j.evals.Judge;
 import cai4j.evals.QualityFilter;
 import cai4j.evals.ScenarioGenerator;
 import cai4j.evals.ScenarioKind;
+import cai4j.evals.Template;
+import cai4j.model.AnswerCaps;
 import cai4j.model.ModelSpec;
 import cai4j.model.Usage;
 import cai4j.scheduler.Prices;
@@ -55,28 +59,49 @@ public record Plan(Map<String, Step> stages) {
         long dataPrompts = r.prompts().map(p -> b.prompts > 0 ? Math.min(b.prompts, promptCount(p)) : promptCount(p)).orElse(held);
         long conflictPrompts = ownPrompts || !kinds.contains(ScenarioKind.CONFLICT) ? 0 : dataPrompts / kinds.size();
         long questions = b.understanding > 0 ? Math.min(b.understanding, 3L * clauses) : 3L * clauses;
-        long constitutionTokens = ConstitutionPrompt.render(c).length() / 4;
         long answer = b.maxTokens / 2;
+        // each prompt is sized from its parts: the templates' own text, the constitution as the stages render it,
+        // the sampled clauses, and what models write into it (scenarios as the generator's schema allows, answers
+        // at half the budget's limit)
+        long constitution = AnswerCaps.tokens(ConstitutionPrompt.render(c).length());
+        long rules = AnswerCaps.tokens(Judge.rulesChars(c));
+        long clause = AnswerCaps.tokens(c.rules().stream().mapToInt(x -> x.text().strip().length()).average().orElse(0));
+        long scenario = ScenarioGenerator.typicalAnswerTokens(1);
+        // the conversation is about half of a written scenario; the rest says what adherence and a violation look like
+        long conversation = scenario / 2;
+        boolean conflicts = kinds.contains(ScenarioKind.CONFLICT);
         Map<String, Step> s = new LinkedHashMap<>();
         // structured answers: what the stages' schema limits allow, as a model writes them (AnswerCaps)
         long verdict = Judge.typicalAnswerTokens();
-        if (kinds.contains(ScenarioKind.CONFLICT)) s.put("pair conflicting clauses", new Step("generator", clauses, 900, ScenarioGenerator.typicalPairingTokens()));
-        s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), 600, ScenarioGenerator.typicalAnswerTokens(b.perClause)));
-        s.put("filter scenarios", new Step("judge", generated, 500, QualityFilter.typicalAnswerTokens()));
+        // the other tiers' rules are the candidates a clause is paired with
+        if (conflicts) s.put("pair conflicting clauses", new Step("generator", clauses, fixed("pair-conflict") + clause + rules, ScenarioGenerator.typicalPairingTokens()));
+        long generate = kinds.stream().mapToLong(k -> fixed("generate-" + k.json()) + (k == ScenarioKind.CONFLICT ? 3 * clause : clause)).sum() / kinds.size();
+        s.put("generate scenarios", new Step("generator", (long) clauses * kinds.size(), generate, ScenarioGenerator.typicalAnswerTokens(b.perClause)));
+        long filter = kinds.stream().mapToLong(k -> k == ScenarioKind.CONFLICT ? fixed("filter-conflict") + 2 * clause : fixed("filter") + clause).sum() / kinds.size() + scenario;
+        s.put("filter scenarios", new Step("judge", generated, filter, QualityFilter.typicalAnswerTokens()));
         long prompted = conds.stream().filter(Condition::withConstitution).count();
         // an attack scenario is answered once under prompted and attacked together (Evals.counted)
         long answers = scenarios * conds.size() - (conds.contains(Condition.PROMPTED) && conds.contains(Condition.ATTACKED)
                 && kinds.contains(ScenarioKind.ATTACK) ? (long) clauses * b.perClause : 0);
-        s.put("target answers", new Step("target", answers, 150 + constitutionTokens * prompted / Math.max(1, conds.size()), answer));
-        s.put("judge verdicts", new Step("judge", answers, 700 + answer, verdict));
+        s.put("target answers", new Step("target", answers, conversation + constitution * prompted / Math.max(1, conds.size()), answer));
+        // every grade starts with the judge's system message, the whole constitution's rules, then the kind's rubric
+        long rubric = kinds.stream().mapToLong(k -> AnswerCaps.tokens(Judge.rubricChars(k))).sum() / kinds.size();
+        long graded = rules + rubric + (conflicts ? 2 : 1) * clause + scenario + answer;
+        s.put("judge verdicts", new Step("judge", answers, graded, verdict));
         // each labelled response is graded once; about half of them are BAD ones asked against a GOOD in both orders
-        s.put("judge vs human labels", new Step("judge", 2L * b.labelled, 800, verdict));
-        // critique and revision (two of the three calls) and the feedback questions (four of the six) start with the constitution
-        s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, 600 + constitutionTokens * 2 / 3, answer));
-        s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, 500 + constitutionTokens * 4 / 6, answer / 2));
-        s.put("distill", new Step("target", dataPrompts, 150 + constitutionTokens, answer));
-        s.put("understanding", new Step("generator", questions, 300 + constitutionTokens, Understanding.typicalAnswerTokens()));
-        s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, 700 + answer, verdict));
+        s.put("judge vs human labels", new Step("judge", 2L * b.labelled, graded, verdict));
+        // the initial answer is the bare conversation; critique and revision follow the constitution, the answer and their requests
+        long critique = constitution + conversation + answer + clause + AnswerCaps.tokens(CritiqueRevision.CRITIQUE.fixedChars());
+        long revision = critique + answer + AnswerCaps.tokens(CritiqueRevision.REVISION.fixedChars());
+        s.put("sft (critique, revision)", new Step("target+generator", dataPrompts * 3, (conversation + critique + revision) / 3, answer));
+        // two bare samples, then four questions (two principles in two orders) on the constitution, the conversation and both samples
+        long choice = constitution + conversation + answer + clause + AnswerCaps.tokens(FeedbackLabeling.CHOICE.fixedChars());
+        s.put("prefs (samples, feedback)", new Step("target+judge", dataPrompts * 6 + conflictPrompts, (2 * conversation + 4 * choice) / 6, answer / 2));
+        s.put("distill", new Step("target", dataPrompts, conversation + constitution, answer));
+        long question = AnswerCaps.tokens(Understanding.SYSTEM.fixedChars()) + constitution + clause
+                + List.of(Understanding.MEANING, Understanding.APPLICATION, Understanding.CONFLICT).stream().mapToLong(t -> AnswerCaps.tokens(t.fixedChars())).sum() / 3;
+        s.put("understanding", new Step("generator", questions, question, Understanding.typicalAnswerTokens()));
+        s.put("accept (judge)", new Step("judge", dataPrompts * 5 + conflictPrompts * 2 + questions / 3, graded, verdict));
         return new Plan(s);
     }
 
@@ -112,6 +137,11 @@ public record Plan(Map<String, Step> stages) {
         double seconds = local ? cai4j.model.llama.LlamaSpeed.DEFAULT_MODEL.seconds(in, out, Runtime.getRuntime().availableProcessors())
                 : (double) calls / Math.max(1, concurrency) * 3.0;
         return new Estimate(List.copyOf(rows), new Row("total", calls, in, out, cost), seconds, local);
+    }
+
+    /** The own text of an evaluation template, in tokens. */
+    private static long fixed(String template) {
+        return AnswerCaps.tokens(Template.load(template).fixedChars());
     }
 
     private static long promptCount(Path prompts) {
