@@ -45,8 +45,13 @@ public final class ShapedGguf {
     static final double OUTPUT_SCALE = 1.0 / 64;
 
     private static final int Q4_0 = 2, F32 = 0, BLOCK = 32, BLOCK_BYTES = 18;
-    /** Merges the benchmark's tokenizer learns: enough for about four characters a token on English prose. */
-    static final int MERGES = 4000;
+    /**
+     * Merges the benchmark's tokenizer learns at most: more than the corpus's pairs that occur twice
+     * or more (about 13,800), so it learns them all. That reads English prose at about 4.4 to 5
+     * characters a token, as cl100k_base, a close relative of the default model's tokenizer, does
+     * (bench/README.md, "The embedded run").
+     */
+    static final int MERGES = 20_000;
 
     private ShapedGguf() {}
 
@@ -97,7 +102,7 @@ public final class ShapedGguf {
         kv.put("llama.attention.layer_norm_rms_epsilon", 1e-6f);
         kv.put("llama.vocab_size", new TinyGguf.U32(tokens.size()));
         kv.put("tokenizer.ggml.model", "gpt2");
-        kv.put("tokenizer.ggml.pre", "default");
+        kv.put("tokenizer.ggml.pre", "qwen2");
         kv.put("tokenizer.ggml.tokens", tokens);
         kv.put("tokenizer.ggml.token_type", types);
         kv.put("tokenizer.ggml.merges", allMerges);
@@ -179,8 +184,7 @@ public final class ShapedGguf {
      * real model. Up to {@code wanted} pairs, each {word start, rest}; fewer when the merges are few.
      */
     static List<String[]> reachableFillers(List<String> merges, int wanted, java.util.Set<String> known) {
-        Map<String, Integer> rank = new java.util.HashMap<>();
-        for (int i = 0; i < merges.size(); i++) rank.putIfAbsent(merges.get(i), i);
+        Map<String, Integer> rank = ranks(merges);
         List<String> starts = new ArrayList<>(), rests = new ArrayList<>();
         for (String m : merges) {
             String t = m.replace(" ", "");
@@ -202,7 +206,33 @@ public final class ShapedGguf {
         return out;
     }
 
-    /** Byte-pair encoding of one pre-tokenized word (ASCII here): the lowest-ranked neighbouring pair merges first, as llama.cpp does. */
+    private static Map<String, Integer> ranks(List<String> merges) {
+        Map<String, Integer> rank = new java.util.HashMap<>();
+        for (int i = 0; i < merges.size(); i++) rank.putIfAbsent(merges.get(i), i);
+        return rank;
+    }
+
+    /**
+     * How many tokens the tokenizer of {@code merges} reads {@code text} in: the pre-tokenizer
+     * ({@link #WORDS}), then {@link #encode} on each word, as llama.cpp does with the written model.
+     */
+    static int tokens(String text, List<String> merges) {
+        Map<String, Integer> rank = ranks(merges);
+        Map<String, Integer> seen = new java.util.HashMap<>();
+        int n = 0;
+        var m = WORDS.matcher(text);
+        while (m.find()) n += seen.computeIfAbsent(m.group(), w -> encode(spelled(w), rank).size());
+        return n;
+    }
+
+    /** A word in GPT-2's byte-to-unicode spelling: one character a UTF-8 byte. */
+    private static String spelled(String word) {
+        StringBuilder s = new StringBuilder();
+        for (byte b : word.getBytes(java.nio.charset.StandardCharsets.UTF_8)) s.append(TinyGguf.byteToUnicode(b & 0xFF));
+        return s.toString();
+    }
+
+    /** Byte-pair encoding of one pre-tokenized word in byte-to-unicode spelling: the lowest-ranked neighbouring pair merges first, as llama.cpp does. */
     static List<String> encode(String word, Map<String, Integer> rank) {
         List<String> s = new ArrayList<>();
         for (char c : word.toCharArray()) s.add(String.valueOf(c));
@@ -222,22 +252,26 @@ public final class ShapedGguf {
         return s;
     }
 
-    /** GPT-2's pre-tokenizer: words with their leading space, numbers, punctuation runs, spaces. */
+    /**
+     * Qwen2's pre-tokenizer (llama.cpp's {@code qwen2}, cl100k's pattern with single digits), as the
+     * default model's: words with one leading space or punctuation mark, digits one by one,
+     * punctuation runs with the line breaks after them, line breaks with the spaces before them.
+     */
     private static final java.util.regex.Pattern WORDS = java.util.regex.Pattern.compile(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+");
+            "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+");
 
     /**
-     * Byte-pair-encoding merges learnt from {@code text}: {@code count} times, the most frequent
-     * pair of neighbouring symbols within a word becomes one symbol (ties by spelling, so the
-     * result depends only on the text).
+     * Byte-pair-encoding merges learnt from {@code text}: up to {@code count} times, the most
+     * frequent pair of neighbouring symbols within a word becomes one symbol (ties by spelling, so
+     * the result depends only on the text), as long as some pair occurs twice or more.
      */
     public static List<String> merges(String text, int count) {
         Map<List<String>, Integer> words = new java.util.HashMap<>();
         var m = WORDS.matcher(text);
         while (m.find()) {
-            byte[] utf8 = m.group().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            List<String> w = new ArrayList<>(utf8.length);
-            for (byte b : utf8) w.add(TinyGguf.byteToUnicode(b & 0xFF));
+            List<String> w = new ArrayList<>();
+            for (char c : spelled(m.group()).toCharArray()) w.add(String.valueOf(c));
             words.merge(w, 1, Integer::sum);
         }
         List<List<String>> symbols = new ArrayList<>();
@@ -246,42 +280,44 @@ public final class ShapedGguf {
         // pair counts and the words each pair occurs in, kept up to date as merges rewrite words
         Map<String, Integer> pairs = new java.util.HashMap<>();
         Map<String, java.util.Set<Integer>> where = new java.util.HashMap<>();
-        for (int i = 0; i < symbols.size(); i++) count(symbols.get(i), i, freq.get(i), pairs, where, +1);
+        for (int i = 0; i < symbols.size(); i++) count(symbols.get(i), i, freq.get(i), pairs, where, +1, null);
+        // the most frequent pair first, ties by spelling; an entry whose count has changed since is skipped
+        java.util.PriorityQueue<Map.Entry<String, Integer>> queue = new java.util.PriorityQueue<>(
+                Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+        pairs.forEach((p, n) -> queue.add(Map.entry(p, n)));
         List<String> out = new ArrayList<>();
-        for (int k = 0; k < count; k++) {
-            String best = null;
-            int bestN = 1;
-            for (var e : pairs.entrySet()) {
-                if (e.getValue() > bestN || e.getValue() == bestN && best != null && e.getKey().compareTo(best) < 0) {
-                    best = e.getKey();
-                    bestN = e.getValue();
-                }
-            }
-            if (best == null) break;
+        while (out.size() < count) {
+            while (!queue.isEmpty() && !queue.peek().getValue().equals(pairs.get(queue.peek().getKey()))) queue.poll();
+            if (queue.isEmpty() || queue.peek().getValue() < 2) break;
+            String best = queue.poll().getKey();
             out.add(best);
             String left = best.substring(0, best.indexOf(' ')), right = best.substring(best.indexOf(' ') + 1);
+            java.util.Set<String> changed = new java.util.HashSet<>();
             for (int i : List.copyOf(where.getOrDefault(best, java.util.Set.of()))) {
                 List<String> w = symbols.get(i);
-                count(w, i, freq.get(i), pairs, where, -1);
+                count(w, i, freq.get(i), pairs, where, -1, changed);
                 for (int j = 0; j + 1 < w.size(); j++) {
                     if (w.get(j).equals(left) && w.get(j + 1).equals(right)) {
                         w.set(j, left + right);
                         w.remove(j + 1);
                     }
                 }
-                count(w, i, freq.get(i), pairs, where, +1);
+                count(w, i, freq.get(i), pairs, where, +1, changed);
             }
+            for (String p : changed) if (pairs.containsKey(p)) queue.add(Map.entry(p, pairs.get(p)));
         }
         return out;
     }
 
-    private static void count(List<String> w, int word, int n, Map<String, Integer> pairs, Map<String, java.util.Set<Integer>> where, int sign) {
+    private static void count(List<String> w, int word, int n, Map<String, Integer> pairs, Map<String, java.util.Set<Integer>> where, int sign,
+            java.util.Set<String> changed) {
         for (int j = 0; j + 1 < w.size(); j++) {
             String p = w.get(j) + " " + w.get(j + 1);
             int c = pairs.getOrDefault(p, 0) + sign * n;
             if (c > 0) pairs.put(p, c);
             else pairs.remove(p);
             if (sign > 0) where.computeIfAbsent(p, x -> new java.util.HashSet<>()).add(word);
+            if (changed != null) changed.add(p);
         }
     }
 
@@ -318,6 +354,21 @@ public final class ShapedGguf {
         while (b.hasRemaining()) out.write(b);
     }
 
+    /** The text the benchmark's merges are learnt from: {@code corpus/} and {@code examples/} under the repository's {@code root}. */
+    static String text(Path root) {
+        StringBuilder text = new StringBuilder();
+        for (String dir : List.of("corpus", "examples")) {
+            try (var files = Files.walk(root.resolve(dir))) {
+                for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(md|json|jsonl|txt)$")).sorted().toList()) {
+                    text.append(Files.readString(f)).append('\n');
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return text.toString();
+    }
+
     /**
      * Writes the default model's shape, or another: {@code java ShapedGguf FILE [BLOCKS EMBEDDING
      * HEADS KV_HEADS FEED_FORWARD VOCABULARY]}.
@@ -332,17 +383,7 @@ public final class ShapedGguf {
         }
         // merges learnt from the project's corpus and examples (run from the repository root), so
         // that prompts take about as many tokens as with a real tokenizer
-        StringBuilder text = new StringBuilder();
-        for (String dir : List.of("corpus", "examples")) {
-            try (var files = Files.walk(Path.of(dir))) {
-                for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().matches(".*\\.(md|json|jsonl|txt)$")).sorted().toList()) {
-                    text.append(Files.readString(f)).append('\n');
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        write(file, shape, 42, merges(text.toString(), MERGES));
+        write(file, shape, 42, merges(text(Path.of("")), MERGES));
         System.out.println(file);
     }
 }
