@@ -82,12 +82,23 @@ public class LlamaBench {
             long parNanos = System.nanoTime() - t0;
 
             int slots = LlamaSettings.from(System.getenv()).slots();
+            // prompts read as in a run: every slot's cache already holds a long prompt of its own,
+            // and one new prompt per slot arrives at once (no prefix in common with any cache)
+            long fullTokens = 0, fullNanos = 0;
+            if (other > 0) {
+                at(m, slots, "Earlier " + System.nanoTime() + ": " + filler + filler);
+                long t = System.nanoTime();
+                fullTokens = at(m, slots, "New " + System.nanoTime() + ": " + filler);
+                fullNanos = System.nanoTime() - t;
+            }
             System.out.printf(Locale.ROOT, "model %s (%.1f MiB), %d slots, %d cores%n", file.getFileName(), Files.size(file) / 1048576.0,
                     slots, Runtime.getRuntime().availableProcessors());
             if (other > 0) {
                 System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
                 System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
                 System.out.printf(Locale.ROOT, "generation, %d calls on %d slot(s) %6.0f tokens/s  (%d tokens)%n", 2 * other, slots, parTokens / (parNanos / 1e9), parTokens);
+                System.out.printf(Locale.ROOT, "prompt processing, %d prompts at once, every slot's cache full %6.0f tokens/s  (%d tokens)%n",
+                        slots, fullTokens / (fullNanos / 1e9), fullTokens);
             }
             System.out.printf(Locale.ROOT, "option scoring, new prompt     %8.1f ms/call (2 options, %d prompt tokens read per call, once)%n",
                     freshNanos / 1e6 / rounds, freshTokens / rounds);
@@ -95,5 +106,19 @@ public class LlamaBench {
                     cachedNanos / 1e6 / rounds, cachedTokens / rounds);
         }
         System.exit(0); // llama.cpp leaves a native thread attached to the JVM
+    }
+
+    /** Sends {@code n} prompts at once, each {@code text} after a line of its own, for one token each; the prompt tokens read. */
+    private static long at(LanguageModel m, int n, String text) throws Exception {
+        long read = 0;
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Completion>> fs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                var r = ChatRequest.of(List.of(Message.system("Slot " + i), Message.user(text))).withMaxTokens(1);
+                fs.add(ex.submit(() -> m.complete(r)));
+            }
+            for (var f : fs) read += f.get().usage().inputTokens() - f.get().usage().cachedTokens();
+        }
+        return read;
     }
 }
