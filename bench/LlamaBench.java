@@ -25,9 +25,14 @@ public class LlamaBench {
     public static void main(String[] args) throws Exception {
         Path file = args.length > 0 ? Path.of(args[0]) : TinyGguf.write(Files.createTempDirectory("cai4j-bench"));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        // "options" as a third argument measures option scoring alone (a full-size model on a busy machine)
+        // "options" as a third argument measures option scoring alone (a full-size model on a busy machine);
+        // "full", reading and generating while every slot's cache holds a long prompt, as in a run
         int other = args.length > 2 && args[2].equals("options") ? 0 : rounds;
         try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file.toAbsolutePath()), System.getenv())) {
+            if (args.length > 2 && args[2].equals("full")) {
+                slotsFull(m, LlamaSettings.from(System.getenv()).slots());
+                System.exit(0);
+            }
             String filler = "The constitution says the assistant should be honest, helpful and harmless. ".repeat(12);
             // warm-up
             m.complete(ChatRequest.of(List.of(Message.user("warm up"))).withMaxTokens(8));
@@ -82,23 +87,12 @@ public class LlamaBench {
             long parNanos = System.nanoTime() - t0;
 
             int slots = LlamaSettings.from(System.getenv()).slots();
-            // prompts read as in a run: every slot's cache already holds a long prompt of its own,
-            // and one new prompt per slot arrives at once (no prefix in common with any cache)
-            long fullTokens = 0, fullNanos = 0;
-            if (other > 0) {
-                at(m, slots, "Earlier " + System.nanoTime() + ": " + filler + filler);
-                long t = System.nanoTime();
-                fullTokens = at(m, slots, "New " + System.nanoTime() + ": " + filler);
-                fullNanos = System.nanoTime() - t;
-            }
             System.out.printf(Locale.ROOT, "model %s (%.1f MiB), %d slots, %d cores%n", file.getFileName(), Files.size(file) / 1048576.0,
                     slots, Runtime.getRuntime().availableProcessors());
             if (other > 0) {
                 System.out.printf(Locale.ROOT, "prompt processing   %8.0f tokens/s  (%d tokens)%n", promptTokens / (promptNanos / 1e9), promptTokens);
                 System.out.printf(Locale.ROOT, "generation, 1 call  %8.0f tokens/s  (%d tokens)%n", genTokens / (genNanos / 1e9), genTokens);
                 System.out.printf(Locale.ROOT, "generation, %d calls on %d slot(s) %6.0f tokens/s  (%d tokens)%n", 2 * other, slots, parTokens / (parNanos / 1e9), parTokens);
-                System.out.printf(Locale.ROOT, "prompt processing, %d prompts at once, every slot's cache full %6.0f tokens/s  (%d tokens)%n",
-                        slots, fullTokens / (fullNanos / 1e9), fullTokens);
             }
             System.out.printf(Locale.ROOT, "option scoring, new prompt     %8.1f ms/call (2 options, %d prompt tokens read per call, once)%n",
                     freshNanos / 1e6 / rounds, freshTokens / rounds);
@@ -108,17 +102,47 @@ public class LlamaBench {
         System.exit(0); // llama.cpp leaves a native thread attached to the JVM
     }
 
-    /** Sends {@code n} prompts at once, each {@code text} after a line of its own, for one token each; the prompt tokens read. */
-    private static long at(LanguageModel m, int n, String text) throws Exception {
-        long read = 0;
+    /**
+     * Reading and generating as in a run, where every slot's cache holds a long prompt of its own:
+     * one prompt alone on empty slots; then a prompt of about 1,500 tokens per slot, all at once
+     * (the slots fill); then a prompt of about 330 tokens per slot at once, and one alone (no prefix
+     * in common with any cache); then a short prompt per slot generating 48 tokens each.
+     */
+    private static void slotsFull(LanguageModel m, int slots) throws Exception {
+        m.complete(ChatRequest.of(List.of(Message.user("warm up"))).withMaxTokens(4));
+        report("one prompt alone, slots empty", at(m, 1, 500, 300, 1), false);
+        report(slots + " long prompts at once (the slots fill)", at(m, slots, 100, 1400, 1), false);
+        report(slots + " prompts at once, every slot's cache full", at(m, slots, 200, 300, 1), false);
+        report("one prompt alone, every slot's cache full", at(m, 1, 300, 300, 1), false);
+        report("generation, " + slots + " calls at once, caches full", at(m, slots, 400, 20, 48), true);
+    }
+
+    /** Sends {@code n} prompts at once, each of {@code words} words after a line of its own: tokens read, tokens written, nanoseconds. */
+    private static long[] at(LanguageModel m, int n, int base, int words, int maxTokens) throws Exception {
+        String[] w = ("the assistant should be honest helpful and harmless when a user asks for help with a task it answers"
+                + " directly before adding caveats rules of the constitution rank safety first then ethics then guidelines").split(" ");
+        long read = 0, written = 0, t0 = System.nanoTime();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Completion>> fs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                var r = ChatRequest.of(List.of(Message.system("Slot " + i), Message.user(text))).withMaxTokens(1);
-                fs.add(ex.submit(() -> m.complete(r)));
+                java.util.Random r = new java.util.Random(base + i);
+                StringBuilder b = new StringBuilder("Run " + (base + i) + " " + System.nanoTime() + ".");
+                for (int k = 0; k < words; k++) b.append(' ').append(w[r.nextInt(w.length)]);
+                var req = ChatRequest.of(List.of(Message.user(b.toString()))).withMaxTokens(maxTokens).withTemperature(0.8).withSeed(i);
+                fs.add(ex.submit(() -> m.complete(req)));
             }
-            for (var f : fs) read += f.get().usage().inputTokens() - f.get().usage().cachedTokens();
+            for (var f : fs) {
+                var u = f.get().usage();
+                read += u.inputTokens() - u.cachedTokens();
+                written += u.outputTokens();
+            }
         }
-        return read;
+        return new long[] {read, written, System.nanoTime() - t0};
+    }
+
+    private static void report(String what, long[] r, boolean generated) {
+        long tokens = generated ? r[1] : r[0];
+        System.out.printf(Locale.ROOT, "%-48s %6.1f tokens/s  (%d tokens %s in %.1f s)%n", what, tokens / (r[2] / 1e9), tokens,
+                generated ? "written" : "read", r[2] / 1e9);
     }
 }
