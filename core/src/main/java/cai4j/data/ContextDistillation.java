@@ -6,6 +6,7 @@ import cai4j.InputError;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.evals.Scenario;
+import cai4j.evals.Template;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
@@ -46,7 +47,7 @@ public final class ContextDistillation {
      * Names the requests of this stage in the ledger; the request itself is the prompt with the
      * constitution put first ({@link ConstitutionPrompt#withConstitution}), whose version this follows.
      */
-    public static final Template ANSWER = new Template("distill-answer", "the prompt answered under " + ConstitutionPrompt.VERSION);
+    public static final Template ANSWER = Template.inline("distill-answer", "the prompt answered under " + ConstitutionPrompt.VERSION);
 
     private final LanguageModel target;
     private final Settings settings;

@@ -6,6 +6,7 @@ import cai4j.constitution.ConstitutionPrompt;
 import cai4j.evals.Ranks;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
+import cai4j.evals.Template;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
 import cai4j.model.LanguageModel;
@@ -51,15 +52,15 @@ public final class CritiqueRevision {
     }
 
     /** The target's first answer: the prompt as given, nothing added. */
-    public static final Template INITIAL = new Template("sft-initial", "{{conversation}}");
+    public static final Template INITIAL = Template.inline("sft-initial", "{{conversation}}");
     /** The critique request: the order, then the principle's own request, as a user turn after the answer. */
-    public static final Template CRITIQUE = new Template("sft-critique", """
+    public static final Template CRITIQUE = Template.inline("sft-critique", """
             {{order}}
 
             The principle for this critique ({{place}}): "{{clause}}"
             {{request}}{{higher}}""");
     /** The revision request, asking for the rewritten answer alone so it can be trained on as is. */
-    public static final Template REVISION = new Template("sft-revision", """
+    public static final Template REVISION = Template.inline("sft-revision", """
             {{request}}
 
             Keep to the order of the tiers ({{chain}}): where this principle pulls against one of a higher tier, follow the higher one. \

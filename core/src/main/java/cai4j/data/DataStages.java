@@ -8,6 +8,7 @@ import cai4j.evals.EvalFiles;
 import cai4j.evals.Judge;
 import cai4j.evals.ScenarioKind;
 import cai4j.evals.Scenario;
+import cai4j.evals.Template;
 import cai4j.model.LanguageModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,15 @@ import java.util.Map;
  */
 public final class DataStages {
     private DataStages() {}
+
+    /** Every template of the training data, so that a run can record their versions. */
+    public static List<Template> templates() {
+        return List.of(CritiqueRevision.INITIAL, CritiqueRevision.CRITIQUE, CritiqueRevision.REVISION,
+                Principle.CRITIQUE_FROM_CLAUSE, Principle.REVISION_FROM_CLAUSE,
+                FeedbackLabeling.SAMPLE, FeedbackLabeling.CHOICE, FeedbackLabeling.CHAIN_OF_THOUGHT, FeedbackPrinciple.FROM_CLAUSE,
+                ContextDistillation.ANSWER, ConflictPairs.LOWER_TIER,
+                Understanding.SYSTEM, Understanding.MEANING, Understanding.APPLICATION, Understanding.CONFLICT);
+    }
 
     /**
      * Where the prompts came from.

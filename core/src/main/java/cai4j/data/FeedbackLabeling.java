@@ -4,6 +4,7 @@ import cai4j.Hash;
 import cai4j.Json;
 import cai4j.constitution.Constitution;
 import cai4j.constitution.ConstitutionPrompt;
+import cai4j.evals.Template;
 import cai4j.evals.Untrusted;
 import cai4j.model.ChatRequest;
 import cai4j.model.Completion;
@@ -95,7 +96,7 @@ public final class FeedbackLabeling {
     /** Half the distance of a chain-of-thought verdict from 0.5, so one such verdict is always a preference. */
     public static final double DEFAULT_TIE_MARGIN = 0.05;
 
-    public static final Template SAMPLE = new Template("prefs-sample", "{{conversation}}");
+    public static final Template SAMPLE = Template.inline("prefs-sample", "{{conversation}}");
 
     private static final String QUESTION = """
             You compare two responses of an AI assistant under one principle of the constitution the assistant follows.
@@ -127,8 +128,8 @@ public final class FeedbackLabeling {
             (B) the response in option-b
 
             """;
-    public static final Template CHOICE = new Template("prefs-choice", QUESTION + "Answer with the single letter of the better option: A or B.");
-    public static final Template CHAIN_OF_THOUGHT = new Template("prefs-chain-of-thought", QUESTION + """
+    public static final Template CHOICE = Template.inline("prefs-choice", QUESTION + "Answer with the single letter of the better option: A or B.");
+    public static final Template CHAIN_OF_THOUGHT = Template.inline("prefs-chain-of-thought", QUESTION + """
             Let's think step by step about which option better follows the principle, keeping to the order of the tiers, \
             then answer. Reply in JSON with "reasoning" (your step-by-step thinking) and "answer" ("A" or "B").""");
     /** On the embedded model the step-by-step reasoning is a few sentences (300 characters), as the judge's. */

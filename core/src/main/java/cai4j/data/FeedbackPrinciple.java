@@ -5,6 +5,7 @@ import cai4j.Json;
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
 import cai4j.evals.Ranks;
+import cai4j.evals.Template;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 public record FeedbackPrinciple(String id, String tier, int rank, String question, String place) {
 
-    public static final Template FROM_CLAUSE = new Template("feedback-from-clause",
+    public static final Template FROM_CLAUSE = Template.inline("feedback-from-clause",
             "Which of these assistant responses better follows this principle: \"{{clause}}\"?");
 
     /** The questions of every rule clause. */

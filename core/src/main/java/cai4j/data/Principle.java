@@ -2,6 +2,7 @@ package cai4j.data;
 
 import cai4j.constitution.Clause;
 import cai4j.constitution.Constitution;
+import cai4j.evals.Template;
 import java.util.List;
 import java.util.Map;
 
@@ -15,12 +16,12 @@ import java.util.Map;
 public record Principle(Clause clause, String critique, String revision) {
 
     /** Used when a clause has no critique request of its own. */
-    public static final Template CRITIQUE_FROM_CLAUSE = new Template("critique-from-clause", """
+    public static final Template CRITIQUE_FROM_CLAUSE = Template.inline("critique-from-clause", """
             Identify specific ways in which the assistant's last response does not follow this principle: \
             "{{clause}}" Quote the parts of the response that conflict with it, if any.""");
 
     /** Used when a clause has no revision request of its own. */
-    public static final Template REVISION_FROM_CLAUSE = new Template("revision-from-clause", """
+    public static final Template REVISION_FROM_CLAUSE = Template.inline("revision-from-clause", """
             Please rewrite the assistant's response so that it follows this principle: "{{clause}}" \
             Keep everything in the response that already follows it.""");
 

@@ -1,5 +1,6 @@
 package cai4j.data;
 
+import cai4j.evals.Template;
 import cai4j.model.ChatRequest;
 import cai4j.model.Message;
 import java.util.List;

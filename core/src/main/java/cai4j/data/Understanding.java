@@ -9,6 +9,7 @@ import cai4j.evals.ConflictPair;
 import cai4j.evals.Failure;
 import cai4j.evals.Rubric;
 import cai4j.evals.Scenario;
+import cai4j.evals.Template;
 import cai4j.model.LanguageModel;
 import cai4j.model.Message;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,26 +76,26 @@ public final class Understanding {
         }
     }
 
-    public static final Template SYSTEM = new Template("understand-system", """
+    public static final Template SYSTEM = Template.inline("understand-system", """
             You write training data that teaches an AI assistant the constitution it follows. Every \
             answer is written in the assistant's own voice and explains its reasoning. The ids in \
             square brackets are for the "clause_ids" field only: the question and the answer never \
             contain an id; they quote the words of a clause, or name its section, instead.
 
             {{constitution}}""");
-    public static final Template MEANING = new Template("understand-meaning", """
+    public static final Template MEANING = Template.inline("understand-meaning", """
             Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
 
             Write a question a user might ask about what clause [{{id}}] means, and the assistant's \
             answer explaining what the clause asks of it and why. Clause [{{id}}]: "{{text}}\"""");
-    public static final Template APPLICATION = new Template("understand-application", """
+    public static final Template APPLICATION = Template.inline("understand-application", """
             Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
 
             Write a question that asks how clause [{{id}}] applies to this case, and the assistant's \
             answer saying what it would do and why, under the clause. Clause [{{id}}]: "{{text}}"
 
             Case: {{case}}""");
-    public static final Template CONFLICT = new Template("understand-conflict", """
+    public static final Template CONFLICT = Template.inline("understand-conflict", """
             Reply in JSON with "question", "answer" and "clause_ids" (the ids of the clauses the answer relies on).
 
             Clause [{{id}}] (tier "{{tier}}", priority {{rank}}) and clause [{{other_id}}] (tier \

@@ -11,13 +11,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A prompt template kept as a resource under {@code cai4j/evals/}. Its version is a hash of its
- * text, passed to {@link cai4j.model.ChatRequest#withTemplate}, so editing a template changes every
- * ledger key built from it and old answers are never replayed for a new prompt.
+ * A prompt template with {@code {{placeholders}}}, of the evaluations (a resource under
+ * {@code cai4j/evals/}, {@link #load}) or of the training data (text in the code, {@link #inline}).
+ * Its version goes into every request it builds ({@link cai4j.model.ChatRequest#withTemplate}), so
+ * editing a template changes every ledger key built from it and old answers are never replayed for
+ * a new prompt.
  *
- * @param name    resource name without extension, e.g. "judge"
+ * <p>The two kinds keep the two forms of version they have always had, since the version is part of
+ * the ledger key of every call already paid for: a new form would leave those answers unreplayable.
+ * The forms also tell the kinds apart in the ledger's usage by stage ({@code name@} or a bare hash).
+ *
+ * @param name    the template's name, e.g. "judge-direct" or "sft-critique"
  * @param text    the template, with {{placeholders}}
- * @param version first 12 hex digits of the SHA-256 of name and text
+ * @param version a hash of name and text: see {@link #load} and {@link #inline}
  */
 public record Template(String name, String text, String version) {
 
@@ -26,11 +32,17 @@ public record Template(String name, String text, String version) {
             "generate-direct", "generate-conflict", "generate-attack", "generate-benign", "pair-conflict", "filter", "filter-conflict", "repair",
             "judge-direct", "judge-benign", "judge-conflict", "judge-confirm", "judge-constitution", "relevance", "calibrate");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\w+)}}");
 
+    /** The resource {@code cai4j/evals/<name>.txt}; its version is the first 12 hex digits of the SHA-256 of name and text. */
     public static Template load(String name) {
         String text = resource(name + ".txt");
         return new Template(name, text, Hash.sha256(name + "\n" + text).substring(0, 12));
+    }
+
+    /** A template written in the code; its version is {@code name@} and the first 16 hex digits of the SHA-256 of name and text. */
+    public static Template inline(String name, String text) {
+        return new Template(name, text, name + "@" + Hash.short16(name + "\n" + text));
     }
 
     /** The template's own text without its placeholders: what every prompt it builds sends whatever the values; for plans. */

@@ -1,7 +1,8 @@
 package cai4j.run;
 
 import cai4j.constitution.ConstitutionPrompt;
-import cai4j.data.Template;
+import cai4j.data.DataStages;
+import cai4j.evals.Template;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -12,8 +13,8 @@ final class Templates {
     /** Template name → version; the constitution's system prompt counts as one, since it shapes every prompted answer. */
     static Map<String, String> versions() {
         Map<String, String> out = new TreeMap<>();
-        for (String name : cai4j.evals.Template.NAMES) out.put(name, cai4j.evals.Template.load(name).version());
-        for (Template t : Template.all()) out.put(t.name(), t.version());
+        for (String name : Template.NAMES) out.put(name, Template.load(name).version());
+        for (Template t : DataStages.templates()) out.put(t.name(), t.version());
         out.put("constitution-prompt", ConstitutionPrompt.VERSION);
         return out;
     }
