@@ -17,12 +17,14 @@ public record LlamaSpeed(double promptTokensPerSecond, double outputTokensPerSec
 
     /**
      * The speeds of the README's first run on 2 cores with a random-weight model of the default
-     * model's shape and 4 slots (bench/README.md, "The embedded run"): prompt tokens read a second
-     * within the run (21: below the 34–51 of one prompt read alone), tokens generated a second with
-     * 4 calls at once (18–23), and the share of prompt tokens served from the KV cache (38 %: 44,222
-     * of 115,778 prompt tokens in a whole run of the example on the embedded model).
+     * model's shape, 4 slots and flash attention (bench/README.md, "The embedded run"): a whole run
+     * of 68 calls took 2,538 s for 36,109 prompt tokens read and 8,879 answer tokens written; at the
+     * 13 answer tokens a second that 4 slots write with their caches full ({@code llama-bench.sh
+     * MODEL 1 full}), that is 20 prompt tokens read a second within a run (well below the 35 of one
+     * prompt read alone: the slots hold long prompts, and the option scorer's threads share the cores), and
+     * 24.6 % of the prompt tokens were served from the KV cache.
      */
-    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(21, 18, 0.38);
+    public static final LlamaSpeed DEFAULT_MODEL = new LlamaSpeed(20, 13, 0.25);
 
     /** Seconds to read {@code promptTokens} (less the cached share) and write {@code outputTokens} on {@code cores} cores. */
     public double seconds(long promptTokens, long outputTokens, int cores) {
