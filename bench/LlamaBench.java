@@ -26,11 +26,16 @@ public class LlamaBench {
         Path file = args.length > 0 ? Path.of(args[0]) : TinyGguf.write(Files.createTempDirectory("cai4j-bench"));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         // "options" as a third argument measures option scoring alone (a full-size model on a busy machine);
-        // "full", reading and generating while every slot's cache holds a long prompt, as in a run
+        // "full", reading and generating while every slot's cache holds a long prompt, as in a run;
+        // "mixed", options scored while the slots generate
         int other = args.length > 2 && args[2].equals("options") ? 0 : rounds;
         try (LanguageModel m = new LlamaProvider().open(ModelSpec.parse("llama:" + file.toAbsolutePath()), System.getenv())) {
             if (args.length > 2 && args[2].equals("full")) {
                 slotsFull(m, LlamaSettings.from(System.getenv()).slots());
+                System.exit(0);
+            }
+            if (args.length > 2 && args[2].equals("mixed")) {
+                mixed(m, LlamaSettings.from(System.getenv()).slots());
                 System.exit(0);
             }
             String filler = "The constitution says the assistant should be honest, helpful and harmless. ".repeat(12);
@@ -115,6 +120,30 @@ public class LlamaBench {
         report(slots + " prompts at once, every slot's cache full", at(m, slots, 200, 300, 1), false);
         report("one prompt alone, every slot's cache full", at(m, 1, 300, 300, 1), false);
         report("generation, " + slots + " calls at once, caches full", at(m, slots, 400, 20, 48), true);
+    }
+
+    /**
+     * Options scored while the slots generate, as a run's labelled responses and preference
+     * questions are: a call per slot writing 48 tokens and two option calls on new prompts, all sent
+     * at once; the wall time of the lot, and of each kind.
+     */
+    private static void mixed(LanguageModel m, int slots) throws Exception {
+        m.complete(ChatRequest.of(List.of(Message.user("warm up"))).withMaxTokens(4));
+        long t0 = System.nanoTime();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<long[]> gen = ex.submit(() -> at(m, slots, 600, 300, 48));
+            List<Future<Long>> scored = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                var r = ChatRequest.of(List.of(Message.user("Round " + i + " " + System.nanoTime() + ": "
+                        + "The constitution says the assistant should be honest, helpful and harmless. ".repeat(20)
+                        + " Which answer is better, A or B?"))).withMaxTokens(1).withOptions(List.of(" A", " B"));
+                scored.add(ex.submit(() -> { long t = System.nanoTime(); m.complete(r); return System.nanoTime() - t; }));
+            }
+            long[] g = gen.get();
+            System.out.printf(Locale.ROOT, "%d calls writing %d tokens: %.1f s%n", slots, g[1], g[2] / 1e9);
+            for (Future<Long> f : scored) System.out.printf(Locale.ROOT, "an option call: %.1f s%n", f.get() / 1e9);
+        }
+        System.out.printf(Locale.ROOT, "all: %.1f s%n", (System.nanoTime() - t0) / 1e9);
     }
 
     /** Sends {@code n} prompts at once, each of {@code words} words after a line of its own: tokens read, tokens written, nanoseconds. */
