@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -42,18 +43,9 @@ class LedgerTest {
     @Test
     void everyAnswerIsCommittedWhenRecordAnswerReturnsEvenWithManyWritersAtOnce(@TempDir Path dir) throws Exception {
         int n = 2000;
-        try (Ledger ledger = Ledger.open(dir); ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Boolean>> seen = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int k = i;
-                seen.add(ex.submit(() -> {
-                    String key = LedgerKey.of(SPEC, request(k));
-                    ledger.recordAnswer(key, SPEC, request(k), answer(k), 0.001, 3, 1);
-                    // committed before recordAnswer returned: another connection reads it at once
-                    return ledger.find(key).map(c -> c.text().equals("answer " + k)).orElse(false);
-                }));
-            }
-            for (Future<Boolean> f : seen) assertThat(f.get()).isTrue();
+        try (Ledger ledger = Ledger.open(dir)) {
+            // committed before recordAnswer returned: another connection reads it at once
+            assertThat(atOnce(n, k -> record(ledger, k).map(c -> c.text().equals("answer " + k)).orElse(false))).containsOnly(true);
             assertThat(rowsOnDisk(dir)).isEqualTo(n);
         }
         try (Ledger again = Ledger.open(dir)) {
@@ -88,20 +80,38 @@ class LedgerTest {
     @Test
     void interruptedCallersAtOnceStillReturnOnlyOnceTheirRowIsCommittedAndKeepTheirInterrupt(@TempDir Path dir) throws Exception {
         int n = 300;
-        try (Ledger ledger = Ledger.open(dir); ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (Ledger ledger = Ledger.open(dir)) {
+            assertThat(atOnce(n, k -> {
+                Thread.currentThread().interrupt(); // e.g. a stage being cancelled while its answer is being stored
+                Optional<Completion> stored = record(ledger, k);
+                return Thread.interrupted() && stored.isPresent();
+            })).containsOnly(true);
+            assertThat(rowsOnDisk(dir)).isEqualTo(n);
+        }
+    }
+
+    /** Records answer k, then reads it back through the ledger's reading connection. */
+    private static Optional<Completion> record(Ledger ledger, int k) {
+        String key = LedgerKey.of(SPEC, request(k));
+        ledger.recordAnswer(key, SPEC, request(k), answer(k), 0.001, 3, 1);
+        return ledger.find(key);
+    }
+
+    private interface Writer {
+        boolean write(int k) throws Exception;
+    }
+
+    /** Runs writers 0 to n - 1 at once, each on its own virtual thread; what each returned. */
+    private static List<Boolean> atOnce(int n, Writer writer) throws Exception {
+        List<Boolean> out = new ArrayList<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Boolean>> seen = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 int k = i;
-                seen.add(ex.submit(() -> {
-                    Thread.currentThread().interrupt(); // e.g. a stage being cancelled while its answer is being stored
-                    String key = LedgerKey.of(SPEC, request(k));
-                    ledger.recordAnswer(key, SPEC, request(k), answer(k), 0.001, 3, 1);
-                    boolean stillInterrupted = Thread.interrupted();
-                    return stillInterrupted && ledger.find(key).isPresent();
-                }));
+                seen.add(ex.submit(() -> writer.write(k)));
             }
-            for (Future<Boolean> f : seen) assertThat(f.get()).isTrue();
-            assertThat(rowsOnDisk(dir)).isEqualTo(n);
+            for (Future<Boolean> f : seen) out.add(f.get());
         }
+        return out;
     }
 }
